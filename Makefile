@@ -1,0 +1,72 @@
+# Attune: `make run` to try it locally, `make test` to run every check. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_HOME := .tools/uv
+UV := $(UV_HOME)/bin/uv
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WEB_CONCURRENCY ?= 3
+
+# Local mode: DEBUG on, SQLite under var/ unless DATABASE_URL says otherwise, keys generated into var/.
+LOCAL := DJANGO_DEBUG=True
+# The suite runs with DEBUG off and throwaway keys that exist only for tests (they guard no data).
+TESTENV := DJANGO_DEBUG=False ATTUNE_HTTPS=False \
+	DJANGO_SECRET_KEY=tests-only-secret-key-not-used-anywhere-else-0123456789 \
+	ATTUNE_MASTER_KEYS=dGVzdHMtb25seS1tYXN0ZXIta2V5LTAxMjM0NTY3ODk=,b2xkLXRlc3RzLW9ubHktbWFzdGVyLWtleS0wMTIzNDU= \
+	DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
+	ATTUNE_EMAIL_VERIFICATION=mandatory
+
+.PHONY: help run test serve bench lint format clean chromium
+
+help:
+	@echo "make run    install, migrate, load starter content, serve http://127.0.0.1:8000 (local, SQLite)"
+	@echo "make test   install and run every check: ruff, Django checks, migrations, pytest + browser tests"
+	@echo "make serve  production mode: no dev dependencies, collectstatic, migrate, gunicorn"
+
+# uv goes into a folder of the repo, never system-wide.
+$(UV):
+	python3 -m venv $(UV_HOME)
+	$(UV_HOME)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+
+run: $(UV)
+	$(UV) sync --frozen
+	$(LOCAL) $(PY) manage.py migrate --noinput
+	$(LOCAL) $(PY) manage.py createcachetable
+	$(LOCAL) $(PY) manage.py load_starter_content
+	$(LOCAL) $(PY) manage.py create_demo_account
+	$(LOCAL) $(PY) manage.py runserver 127.0.0.1:8000
+
+# Browser tests need Debian's Chromium; install it when we can (root with apt), as CI does.
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	fi
+
+test: $(UV) chromium
+	$(UV) sync --frozen
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(TESTENV) $(PY) manage.py check
+	$(TESTENV) $(PY) manage.py makemigrations --check --dry-run
+	$(TESTENV) $(PY) manage.py collectstatic --noinput -v 0
+	$(TESTENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+serve: $(UV)
+	$(UV) sync --frozen --no-dev
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py load_starter_content
+	exec .venv/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+lint: $(UV)
+	$(UV) sync --frozen
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -rf .venv $(UV_HOME) staticfiles var/test.sqlite3*

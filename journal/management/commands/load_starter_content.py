@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the starter needs catalogue and prompt library. Run after every migrate (`make run` and "
+        "`make serve` do): it adds what is missing and never overwrites what staff have edited."
+    )
+
+    def handle(self, *args, **options):
+        self.stdout.write("Starter content: nothing to load yet.")

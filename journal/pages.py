@@ -1,0 +1,70 @@
+"""Site pages that are not one person's journal: landing, privacy, error pages, CSRF failure."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseServerError
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+# Fields never echoed back on the CSRF failure page: secrets are not "text a person wrote".
+SECRET_FIELD_HINTS = ("password", "csrf", "token", "code", "secret", "otp", "key", "credential")
+
+
+@require_safe
+@login_not_required
+@never_cache
+def home(request):
+    if request.user.is_authenticated:
+        return render(request, "journal/home.html")
+    return render(request, "journal/landing.html")
+
+
+@require_safe
+@login_not_required
+def privacy(request):
+    return render(request, "journal/privacy.html")
+
+
+@login_not_required
+def csrf_failure(request, reason: str = ""):
+    """The form was too old or came from elsewhere. Give the person's words back in a fresh form."""
+    fields = []
+    if request.method == "POST":
+        for name in request.POST:
+            if any(hint in name.lower() for hint in SECRET_FIELD_HINTS):
+                continue
+            values = [value for value in request.POST.getlist(name) if value.strip()]
+            for value in values:
+                fields.append({"name": name, "value": value, "multiline": "\n" in value or len(value) > 80})
+    get_token(request)  # a fresh token (and cookie) for the resend form below
+    response = render(
+        request,
+        "csrf_failure.html",
+        {"fields": fields, "action": request.path},
+        status=403,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_not_required
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+@login_not_required
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def server_error(request):
+    # No request context: a broken database or session must not break the error page too.
+    return HttpResponseServerError(loader.get_template("500.html").render())
