@@ -1,7 +1,7 @@
 """Attune settings: one file, read from environment variables.
 
-Local mode (`DJANGO_DEBUG=True`, what `make run` uses) generates its secret key and master key once into
-`var/`. Anywhere else a missing or malformed value stops start-up with a one-line message: see
+Local mode (`DJANGO_DEBUG=True`, what `make run` uses) generates its secret key and master key
+once into `var/`. Anywhere else a missing or malformed value stops start-up with a one-line message: see
 `fail()` below and the environment table in README.md.
 """
 
@@ -21,7 +21,7 @@ VAR_DIR = Path(os.environ.get("ATTUNE_VAR_DIR", BASE_DIR / "var"))
 
 def fail(message: str) -> None:
     """Stop start-up with a short message instead of a traceback wall."""
-    sys.stderr.write(f"\nAttune cannot start: {message}\nSee the environment table in README.md.\n\n")
+    sys.stderr.write(f"\nAttune cannot start: {message}\nSee the environment table in README.md.\n")
     raise SystemExit(2)
 
 
@@ -58,7 +58,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def local_secret(filename: str, make) -> str:
-    """Read a local-only secret from var/, creating it once (never committed: var/ is git-ignored)."""
+    """Read a local-only secret from var/ (git-ignored), creating it once."""
     path = VAR_DIR / filename
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -101,9 +101,7 @@ _master_raw = env_str("ATTUNE_MASTER_KEYS")
 if not _master_raw:
     if not DEBUG:
         fail("ATTUNE_MASTER_KEYS is not set (it is required unless DJANGO_DEBUG=True).")
-    _master_raw = local_secret(
-        "master_key", lambda: base64.urlsafe_b64encode(os.urandom(32)).decode()
-    )
+    _master_raw = local_secret("master_key", lambda: base64.urlsafe_b64encode(os.urandom(32)).decode())
 # First key encrypts; the others only decrypt until `manage.py rotate_keys` has re-wrapped.
 ATTUNE_MASTER_KEYS = parse_master_keys(_master_raw)
 if not ATTUNE_MASTER_KEYS:
@@ -195,7 +193,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # One cache for every worker process, so allauth's rate limits hold across them.
 _redis_url = env_str("REDIS_URL")
 if _redis_url:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -218,7 +221,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "needs.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 1024}},
@@ -231,9 +237,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env_str(
-    "ATTUNE_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory"
-)
+ACCOUNT_EMAIL_VERIFICATION = env_str("ATTUNE_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory")
 if ACCOUNT_EMAIL_VERIFICATION not in {"mandatory", "optional", "none"}:
     fail("ATTUNE_EMAIL_VERIFICATION must be mandatory, optional or none.")
 # allauth verifies by code only when verification is mandatory; optional (local) mode sends a link.
@@ -263,15 +267,22 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Attune <no-reply@attune.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if env_str("EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = env_str("EMAIL_HOST")
-    EMAIL_PORT = env_int("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-    EMAIL_TIMEOUT = 10
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str("EMAIL_HOST"),
+                "port": env_int("EMAIL_PORT", 587),
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": 10,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    # Local mode and any server without SMTP settings: emails are printed to the console.
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # --- Security --------------------------------------------------------------------------------
 

@@ -37,7 +37,8 @@ def csrf_failure(request, reason: str = ""):
                 continue
             values = [value for value in request.POST.getlist(name) if value.strip()]
             for value in values:
-                fields.append({"name": name, "value": value, "multiline": "\n" in value or len(value) > 80})
+                multiline = "\n" in value or len(value) > 80
+                fields.append({"name": name, "value": value, "multiline": multiline})
     get_token(request)  # a fresh token (and cookie) for the resend form below
     response = render(
         request,

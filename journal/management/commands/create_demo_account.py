@@ -13,8 +13,8 @@ DEMO_EMAIL = "demo@attune.local"
 
 class Command(BaseCommand):
     help = (
-        "Local mode only (DJANGO_DEBUG=True): create or refresh the demo account with sample data and print "
-        "its credentials. `make run` calls it on every start; running it again changes nothing."
+        "Local mode only (DJANGO_DEBUG=True): create or refresh the demo account with sample "
+        "data and print its credentials. Idempotent; `make run` calls it."
     )
 
     def handle(self, *args, **options):

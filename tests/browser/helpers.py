@@ -1,0 +1,58 @@
+"""Helpers for browser journeys: axe, sign-up and log-in."""
+
+import re
+
+from axe_playwright_python.sync_playwright import Axe
+
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+}
+_axe = Axe()
+
+
+def assert_accessible(page, *, modes: tuple[str, ...] = ("light", "dark")) -> None:
+    """Fail on any axe violation, in each colour mode asked for."""
+    for mode in modes:
+        # Reduced motion turns off colour transitions, so axe never measures a colour mid-fade.
+        page.emulate_media(color_scheme=mode, reduced_motion="reduce")
+        page.wait_for_function(
+            "mode => document.documentElement.getAttribute('data-bs-theme') === mode", arg=mode
+        )
+        results = _axe.run(page, options=AXE_OPTIONS)
+        violations = results.response["violations"]
+        details = [
+            f"{v['id']} ({v['impact']}): {v['help']} → "
+            + "; ".join(node["target"][0] for node in v["nodes"][:5])
+            for v in violations
+        ]
+        assert not violations, f"axe, {mode} mode, {page.url}:\n" + "\n".join(details)
+    page.emulate_media(color_scheme="light")
+
+
+def label(text: str) -> re.Pattern:
+    """A form label as crispy renders it: required fields end with an asterisk."""
+    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
+
+
+def sign_up(page, base_url: str, email: str, password: str) -> None:
+    page.goto(base_url + "/accounts/signup/")
+    page.get_by_label(label("Email")).fill(email)
+    page.get_by_label(label("Password")).fill(password)
+    page.get_by_label(label("Password (again)")).fill(password)
+    page.get_by_role("button", name="Sign up", exact=True).click()
+
+
+def log_in(page, base_url: str, email: str, password: str) -> None:
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label(label("Email")).fill(email)
+    page.get_by_label(label("Password")).fill(password)
+    page.get_by_role("button", name="Log in", exact=True).click()
+
+
+def log_out(page) -> None:
+    page.locator("summary", has_text="Account").click()
+    page.get_by_role("button", name="Log out").click()
