@@ -2,13 +2,17 @@
 
 import contextlib
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.cache import cache
+from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run beside it
 # unless told the calls are ours (machine notes).
@@ -43,6 +47,21 @@ def alice(db):
 @pytest.fixture
 def bob(db):
     return make_person("bob@example.com")
+
+
+def latest_code() -> str:
+    """The code in the newest email (verification, log-in or password reset)."""
+    assert mail.outbox, "no email was sent"
+    body = mail.outbox[-1].body
+    match = re.search(r"^\s*([A-Z0-9]{4,8}(?:-[A-Z0-9]{3,4})?)\s*$", body, re.MULTILINE)
+    assert match, "no code in the email"
+    return match.group(1)
+
+
+def ensure_static_collected() -> None:
+    """Production-mode servers need the collected, hashed static files (`make test` collects them)."""
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 # --- Browser harness --------------------------------------------------------------------------

@@ -4,14 +4,10 @@ Every page a journey visits is checked by axe (0 violations); any CSP violation,
 or failed sub-resource fails the test.
 """
 
-import re
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.core import mail
-from django.core.management import call_command
+
+from tests.conftest import ensure_static_collected
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -21,8 +17,7 @@ def _static_files_as_in_production():
     The live server's own static handler looks files up by their unhashed names and would 404
     every hashed URL the manifest storage writes into pages.
     """
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-        call_command("collectstatic", interactive=False, verbosity=0)
+    ensure_static_collected()
     original = StaticFilesHandler._should_handle
     StaticFilesHandler._should_handle = lambda self, path: False
     yield
@@ -40,9 +35,11 @@ def page(page, live_server):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "response",
-        lambda response: errors.append(f"{response.status} {response.url}")
-        if response.status >= 400 and response.request.resource_type != "document"
-        else None,
+        lambda response: (
+            errors.append(f"{response.status} {response.url}")
+            if response.status >= 400 and response.request.resource_type != "document"
+            else None
+        ),
     )
     page.set_default_timeout(10_000)
     page.base_url = live_server.url
@@ -50,12 +47,3 @@ def page(page, live_server):
     csp = [error for error in errors if "Content Security Policy" in error or "Refused to" in error]
     assert not csp, f"CSP violations: {csp}"
     assert not errors, f"JavaScript errors: {errors}"
-
-
-def latest_code(subject_hint: str = "") -> str:
-    """The code from the newest email (verification, login or password reset)."""
-    assert mail.outbox, "no email was sent"
-    body = mail.outbox[-1].body
-    match = re.search(r"^\s*([A-Z0-9]{4,8}(?:-[A-Z0-9]{3,4})?)\s*$", body, re.MULTILINE)
-    assert match, f"no code in the email: {body[:200]!r}"
-    return match.group(1)

@@ -7,9 +7,8 @@ import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
-from tests.browser.conftest import latest_code
 from tests.browser.helpers import assert_accessible, label, log_in, log_out, sign_up
-from tests.conftest import PASSWORD, make_person
+from tests.conftest import PASSWORD, latest_code, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
