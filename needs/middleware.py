@@ -1,6 +1,13 @@
 """Privacy defaults that hold for every response."""
 
+import logging
+
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+from needs.crypto import JournalLocked
+
+logger = logging.getLogger(__name__)
 
 
 class PrivatePagesNeverCachedMiddleware:
@@ -19,3 +26,19 @@ class PrivatePagesNeverCachedMiddleware:
             add_never_cache_headers(response)
             patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class JournalLockedMiddleware:
+    """A text that cannot be opened (wrong or missing master key) gets a calm page, never ciphertext."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, JournalLocked):
+            logger.error("A sealed text could not be opened: %s", exception)
+            return render(request, "journal_locked.html", status=503)
+        return None

@@ -22,6 +22,17 @@
     document.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
   });
 
+  // Time zone: propose the browser's zone in a select that still says UTC (the person can change it).
+  document.addEventListener("DOMContentLoaded", function () {
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    document.querySelectorAll("select[data-propose-timezone]").forEach(function (select) {
+      if (select.value === "UTC" && zone && select.querySelector('option[value="' + zone + '"]')) {
+        select.value = zone;
+      }
+    });
+  });
+
   // htmx sends the CSRF token from the <meta> tag on every request.
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');

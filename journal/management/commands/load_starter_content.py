@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from needs.services import catalogue_load
+
 
 class Command(BaseCommand):
     help = (
@@ -8,4 +10,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        self.stdout.write("Starter content: nothing to load yet.")
+        added = catalogue_load()
+        self.stdout.write(f"Starter catalogue: {added} need(s) added.")

@@ -1,0 +1,135 @@
+"""Geometry for server-rendered SVG charts. Templates draw; this module only computes coordinates.
+
+Every chart in a template also carries a <title>, a one-sentence summary and a data table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+MAX_SCORE = 10
+
+
+def _y(score: float, top: float, height: float) -> float:
+    return round(top + height - (score / MAX_SCORE) * height, 1)
+
+
+@dataclass
+class Sparkline:
+    points: str
+    last_x: float
+    last_y: float
+    width: int
+    height: int
+
+
+def sparkline(weekly: list[tuple[dt.date, float]], *, weeks_back: list[dt.date], width=120, height=32):
+    """A small line over fixed week slots (`weeks_back`, oldest first); weeks without data are skipped."""
+    if not weekly:
+        return None
+    by_week = dict(weekly)
+    step = width / max(len(weeks_back) - 1, 1)
+    coords = [
+        (round(i * step, 1), _y(by_week[week], 2, height - 4))
+        for i, week in enumerate(weeks_back)
+        if week in by_week
+    ]
+    if not coords:
+        return None
+    return Sparkline(" ".join(f"{x},{y}" for x, y in coords), coords[-1][0], coords[-1][1], width, height)
+
+
+@dataclass
+class LineChart:
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_width: int
+    plot_height: int
+    points: str
+    dots: list[tuple[float, float, str, float]]
+    y_ticks: list[tuple[float, int]]
+    x_ticks: list[tuple[float, str]]
+
+
+def line_chart(weekly: list[tuple[dt.date, float]], *, width=640, height=260) -> LineChart | None:
+    """Weekly averages against time: x by date, y 0–10."""
+    if not weekly:
+        return None
+    left, top, right, bottom = 36, 12, 12, 32
+    plot_w, plot_h = width - left - right, height - top - bottom
+    first, last = weekly[0][0], weekly[-1][0]
+    span = max((last - first).days, 1)
+
+    def x(day: dt.date) -> float:
+        if first == last:
+            return round(left + plot_w / 2, 1)
+        return round(left + (day - first).days / span * plot_w, 1)
+
+    dots = [(x(day), _y(value, top, plot_h), day.isoformat(), value) for day, value in weekly]
+    y_ticks = [(_y(v, top, plot_h), v) for v in (0, 2, 4, 6, 8, 10)]
+    tick_count = min(len(weekly), 6)
+    x_ticks = []
+    if tick_count:
+        for i in range(tick_count):
+            day = weekly[round(i * (len(weekly) - 1) / max(tick_count - 1, 1))][0]
+            x_ticks.append((x(day), day.strftime("%-d %b %Y") if span > 200 else day.strftime("%-d %b")))
+    return LineChart(
+        width,
+        height,
+        left,
+        top,
+        plot_w,
+        plot_h,
+        " ".join(f"{dx},{dy}" for dx, dy, _, _ in dots),
+        dots,
+        y_ticks,
+        x_ticks,
+    )
+
+
+@dataclass
+class Wedge:
+    category: str
+    label: str
+    now_path: str | None
+    earlier_path: str | None
+    outline_path: str
+    label_x: float
+    label_y: float
+    now: float | None
+    earlier: float | None
+
+
+def _wedge(cx: float, cy: float, radius: float, start: float, end: float) -> str:
+    x0, y0 = cx + radius * math.cos(start), cy + radius * math.sin(start)
+    x1, y1 = cx + radius * math.cos(end), cy + radius * math.sin(end)
+    return f"M{cx},{cy} L{x0:.1f},{y0:.1f} A{radius:.1f},{radius:.1f} 0 0,1 {x1:.1f},{y1:.1f} Z"
+
+
+def wheel(slices, *, size=320) -> list[Wedge]:
+    """Four quarter wedges; each wedge's radius is proportional to the category's average score."""
+    cx = cy = size / 2
+    full = size / 2 - 40
+    wedges = []
+    for index, item in enumerate(slices):
+        start = -math.pi / 2 + index * math.pi / 2 + 0.03
+        end = start + math.pi / 2 - 0.06
+        middle = (start + end) / 2
+        wedges.append(
+            Wedge(
+                item.category,
+                item.label,
+                _wedge(cx, cy, full * item.now / MAX_SCORE, start, end) if item.now else None,
+                _wedge(cx, cy, full * item.earlier / MAX_SCORE, start, end) if item.earlier else None,
+                _wedge(cx, cy, full, start, end),
+                round(cx + (full + 22) * math.cos(middle), 1),
+                round(cy + (full + 22) * math.sin(middle), 1),
+                item.now,
+                item.earlier,
+            )
+        )
+    return wedges

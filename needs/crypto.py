@@ -1,0 +1,177 @@
+"""Encryption at rest for what a person writes: AES-256-GCM with a data key per person.
+
+- Each person has one random 256-bit data key (`DataKey`), stored only wrapped (AES-GCM) by a master key
+  from `ATTUNE_MASTER_KEYS`. The first master key wraps; older ones still unwrap until `rotate_keys` ran.
+- Each text is sealed with the person's data key and a fresh 96-bit nonce. The associated data names the
+  person, the model, the row and the field, so a ciphertext moved anywhere else fails to open.
+- Opening needs the owner: `reveal(instance, "field", owner=user)` refuses rows of anyone else.
+- Nothing here logs or returns ciphertext as text: a failure raises `JournalLocked`, which the middleware
+  turns into a calm "can't unlock" page. A locked text is never shown nor saved back.
+
+Models use it through `SealedFieldsMixin` (fields listed in `sealed_fields`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+
+PREFIX = "v1:"
+NONCE_BYTES = 12
+
+
+class JournalLocked(Exception):  # noqa: N818 - the name says what the person experiences
+    """A text could not be opened: wrong or missing master key, or tampered data."""
+
+
+def master_key_id(key: bytes) -> str:
+    return hashlib.sha256(b"attune-master-key-id" + key).hexdigest()[:16]
+
+
+def _master_keys() -> dict[str, bytes]:
+    return {master_key_id(key): key for key in settings.ATTUNE_MASTER_KEYS}
+
+
+def current_master() -> tuple[str, bytes]:
+    key = settings.ATTUNE_MASTER_KEYS[0]
+    return master_key_id(key), key
+
+
+def _wrap_aad(owner_id: int) -> bytes:
+    return f"attune/v1|data-key|{owner_id}".encode()
+
+
+def wrap(data_key: bytes, owner_id: int) -> tuple[str, bytes]:
+    master_id, master = current_master()
+    nonce = os.urandom(NONCE_BYTES)
+    return master_id, nonce + AESGCM(master).encrypt(nonce, data_key, _wrap_aad(owner_id))
+
+
+def unwrap(master_id: str, wrapped: bytes, owner_id: int) -> bytes:
+    master = _master_keys().get(master_id)
+    if master is None:
+        raise JournalLocked("the master key that wrapped this data key is not configured")
+    try:
+        return AESGCM(master).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _wrap_aad(owner_id))
+    except InvalidTag as error:
+        raise JournalLocked("a data key failed to unwrap") from error
+
+
+class DataKey(models.Model):
+    """One person's data key, wrapped by a master key. Deleting it makes their ciphertext unreadable."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_key", editable=False
+    )
+    master_key_id = models.CharField(max_length=16, editable=False)
+    wrapped = models.BinaryField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "needs"
+
+    def __str__(self) -> str:
+        return f"data key of person {self.owner_id}"
+
+
+def data_key_for(user) -> bytes:
+    """The person's data key, created on first use; cached on the user object for the request."""
+    cached = getattr(user, "_attune_data_key", None)
+    if cached is not None:
+        return cached
+    record = DataKey.objects.filter(owner_id=user.pk).first()
+    if record is None:
+        data_key = AESGCM.generate_key(bit_length=256)
+        master_id, wrapped = wrap(data_key, user.pk)
+        try:
+            with transaction.atomic():
+                record = DataKey.objects.create(owner_id=user.pk, master_key_id=master_id, wrapped=wrapped)
+        except IntegrityError:
+            # Another request created it first: use theirs.
+            record = DataKey.objects.get(owner_id=user.pk)
+    key = unwrap(record.master_key_id, bytes(record.wrapped), user.pk)
+    user._attune_data_key = key
+    return key
+
+
+def _aad(owner_id: int, label: str, row_id: object, field: str) -> bytes:
+    return f"attune/v1|{owner_id}|{label}|{row_id}|{field}".encode()
+
+
+def seal_text(user, plaintext: str, *, label: str, row_id: object, field: str) -> str:
+    if plaintext == "":
+        return ""
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(data_key_for(user)).encrypt(
+        nonce, plaintext.encode("utf-8"), _aad(user.pk, label, row_id, field)
+    )
+    return PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+
+
+def open_text(user, token: str, *, label: str, row_id: object, field: str) -> str:
+    if token == "":
+        return ""
+    if not token.startswith(PREFIX):
+        raise JournalLocked("stored text is not in a known sealed format")
+    try:
+        raw = base64.urlsafe_b64decode(token[len(PREFIX) :])
+        plain = AESGCM(data_key_for(user)).decrypt(
+            raw[:NONCE_BYTES], raw[NONCE_BYTES:], _aad(user.pk, label, row_id, field)
+        )
+    except (InvalidTag, ValueError) as error:
+        raise JournalLocked("a sealed text failed to open") from error
+    return plain.decode("utf-8")
+
+
+class SealedFieldsMixin:
+    """For owned models whose `sealed_fields` hold ciphertext tokens (TextFields).
+
+    The associated data uses the row's primary key, so those models use UUID keys set before saving.
+    """
+
+    sealed_fields: tuple[str, ...] = ()
+
+    def _check(self, field: str, owner) -> None:
+        if field not in self.sealed_fields:
+            raise ValueError(f"{field} is not a sealed field of {type(self).__name__}")
+        if owner is None or self.owner_id != owner.pk:
+            raise PermissionError("only the owner can open or seal this text")
+
+    def seal(self, field: str, plaintext: str, *, owner) -> None:
+        self._check(field, owner)
+        token = seal_text(owner, plaintext, label=self._meta.label_lower, row_id=self.pk, field=field)
+        setattr(self, field, token)
+
+    def reveal(self, field: str, *, owner) -> str:
+        self._check(field, owner)
+        return open_text(
+            owner, getattr(self, field), label=self._meta.label_lower, row_id=self.pk, field=field
+        )
+
+
+def rotate_data_keys() -> tuple[int, int]:
+    """Re-wrap every data key under the first master key. Returns (re-wrapped, already current)."""
+    from django.utils import timezone
+
+    current_id, _ = current_master()
+    rewrapped = unchanged = 0
+    for record in DataKey.objects.order_by("pk").iterator():
+        if record.master_key_id == current_id:
+            unchanged += 1
+            continue
+        data_key = unwrap(record.master_key_id, bytes(record.wrapped), record.owner_id)
+        with transaction.atomic():
+            locked = DataKey.objects.select_for_update().get(pk=record.pk)
+            if locked.master_key_id != current_id:
+                locked.master_key_id, locked.wrapped = wrap(data_key, record.owner_id)
+                locked.rotated_at = timezone.now()
+                locked.save(update_fields=["master_key_id", "wrapped", "rotated_at"])
+        rewrapped += 1
+    return rewrapped, unchanged

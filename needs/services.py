@@ -1,0 +1,197 @@
+"""Operations on needs that span models or run from both views and commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import mean
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from needs.models import CatalogueNeed, Category, CheckIn, Need, Profile
+
+CATALOGUE_FILE = Path(__file__).resolve().parent / "data" / "catalogue.json"
+
+
+# --- Profile and the person's own "today" -------------------------------------------------------
+
+
+def profile_for(user) -> Profile:
+    cached = getattr(user, "_attune_profile", None)
+    if cached is None:
+        cached, _ = Profile.objects.get_or_create(owner=user)
+        user._attune_profile = cached
+    return cached
+
+
+def local_today(user) -> dt.date:
+    """Today's date where the person lives (their profile's time zone)."""
+    return timezone.now().astimezone(profile_for(user).zone).date()
+
+
+# --- Catalogue ------------------------------------------------------------------------------------
+
+
+def catalogue_load(*, path: Path = CATALOGUE_FILE) -> int:
+    """Add starter catalogue needs that are missing (by slug). Never changes an existing row."""
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    existing = set(CatalogueNeed.objects.values_list("slug", flat=True))
+    taken_names = {name.lower() for name in CatalogueNeed.objects.values_list("name", flat=True)}
+    new = []
+    for entry in entries:
+        if entry["slug"] in existing or entry["name"].lower() in taken_names:
+            continue
+        new.append(
+            CatalogueNeed(
+                slug=entry["slug"],
+                name=entry["name"],
+                category=entry["category"],
+                description=entry["description"],
+            )
+        )
+    CatalogueNeed.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def needs_adopt(*, user, catalogue_needs: list[CatalogueNeed]) -> list[Need]:
+    """Adopt catalogue needs as the person's own. Already adopted ones are skipped, never doubled."""
+    adopted_ids = set(
+        Need.objects.for_user(user)
+        .filter(catalogue_need__isnull=False)
+        .values_list("catalogue_need_id", flat=True)
+    )
+    taken = {name.lower() for name in Need.objects.for_user(user).values_list("name", flat=True)}
+    created = []
+    for item in catalogue_needs:
+        if item.pk in adopted_ids or item.name.lower() in taken:
+            continue
+        need = Need(owner=user, name=item.name, category=item.category, importance=3, catalogue_need=item)
+        need.seal("met_looks_like", item.description, owner=user)
+        created.append(need)
+        taken.add(item.name.lower())
+    Need.objects.bulk_create(created)
+    return created
+
+
+# --- Check-ins ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def checkins_save(*, user, date: dt.date, ratings: dict[Need, tuple[int | None, str]]) -> int:
+    """Save one date's ratings: create or update one check-in per need and date, never a duplicate.
+
+    A need rated None is left as it was (an existing check-in is kept).
+    """
+    existing = {c.need_id: c for c in CheckIn.objects.for_user(user).filter(date=date)}
+    saved = 0
+    for need, (score, note) in ratings.items():
+        if score is None:
+            continue
+        checkin = existing.get(need.pk) or CheckIn(owner=user, need=need, date=date)
+        checkin.score = score
+        checkin.seal("note", note, owner=user)
+        checkin.save()
+        saved += 1
+    return saved
+
+
+# --- Scores over time ----------------------------------------------------------------------------
+
+
+def with_latest_scores(queryset):
+    """Annotate needs with their latest check-in's score and date (one query, no N+1)."""
+    latest = CheckIn.objects.filter(need=OuterRef("pk")).order_by("-date")
+    return queryset.annotate(
+        latest_score=Subquery(latest.values("score")[:1]),
+        latest_date=Subquery(latest.values("date")[:1]),
+    )
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def weekly_averages(points: list[tuple[dt.date, int]]) -> list[tuple[dt.date, float]]:
+    """[(date, score)] → [(Monday of the week, average score)], oldest first."""
+    weeks: dict[dt.date, list[int]] = defaultdict(list)
+    for day, score in points:
+        weeks[week_start(day)].append(score)
+    return [(week, round(mean(scores), 1)) for week, scores in sorted(weeks.items())]
+
+
+def sparklines(*, user, needs: list[Need], today: dt.date, weeks: int = 12) -> dict:
+    """{need id: [(week, average)]} for the last `weeks` weeks, in one query."""
+    since = week_start(today) - dt.timedelta(weeks=weeks - 1)
+    rows = (
+        CheckIn.objects.for_user(user)
+        .filter(need__in=[n.pk for n in needs], date__gte=since, date__lte=today)
+        .values_list("need_id", "date", "score")
+    )
+    points: dict = defaultdict(list)
+    for need_id, day, score in rows:
+        points[need_id].append((day, score))
+    return {need_id: weekly_averages(values) for need_id, values in points.items()}
+
+
+def average(values: list[int]) -> float | None:
+    return round(mean(values), 1) if values else None
+
+
+@dataclass
+class Comparison:
+    recent: float | None
+    before: float | None
+    recent_count: int
+    before_count: int
+
+    @property
+    def change(self) -> float | None:
+        if self.recent is None or self.before is None:
+            return None
+        return round(self.recent - self.before, 1)
+
+
+def compare_windows(points: list[tuple[dt.date, int]], *, today: dt.date, days: int = 30) -> Comparison:
+    """The last `days` days against the `days` before them."""
+    recent_start = today - dt.timedelta(days=days - 1)
+    before_start = recent_start - dt.timedelta(days=days)
+    recent = [s for d, s in points if recent_start <= d <= today]
+    before = [s for d, s in points if before_start <= d < recent_start]
+    return Comparison(average(recent), average(before), len(recent), len(before))
+
+
+@dataclass
+class WheelSlice:
+    category: str
+    label: str
+    now: float | None
+    earlier: float | None
+
+
+def wheel(*, user, today: dt.date) -> list[WheelSlice]:
+    """Each category's average score over the last 30 days, and over the same 30 days 90 days earlier."""
+    now_start = today - dt.timedelta(days=29)
+    earlier_end = today - dt.timedelta(days=90)
+    earlier_start = earlier_end - dt.timedelta(days=29)
+    rows = (
+        CheckIn.objects.for_user(user)
+        .filter(date__gte=earlier_start, date__lte=today)
+        .values_list("need__category", "date", "score")
+    )
+    now: dict[str, list[int]] = defaultdict(list)
+    earlier: dict[str, list[int]] = defaultdict(list)
+    for category, day, score in rows:
+        if day >= now_start:
+            now[category].append(score)
+        elif earlier_start <= day <= earlier_end:
+            earlier[category].append(score)
+    return [
+        WheelSlice(value, label, average(now[value]), average(earlier[value]))
+        for value, label in Category.choices
+    ]
