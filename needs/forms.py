@@ -99,7 +99,7 @@ class NeedForm(forms.ModelForm):
             initial=3,
         )
         self.fields["category"].choices = self.fields["category"].choices[1:]  # no empty choice
-        if self.instance.pk:
+        if not self.instance._state.adding:  # UUID keys exist before saving: ask the state
             for name in Need.sealed_fields:
                 self.initial[name] = self.instance.reveal(name, owner=owner)
         without_maxlength(self)

@@ -20,6 +20,11 @@ from needs.models import CATEGORY_DESCRIPTIONS, CatalogueNeed, Category, CheckIn
 RANGES = {"90d": ("90 days", 90), "1y": ("1 year", 365), "all": ("All time", None)}
 
 
+def _posted(request):
+    """The submitted data on POST (even when empty, so an empty form gets its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _by_category(needs) -> list[dict]:
     groups = {value: [] for value, _ in Category.choices}
     for need in needs:
@@ -54,7 +59,7 @@ def inventory(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def catalogue(request):
-    form = AdoptForm(request.POST or None, owner=request.user)
+    form = AdoptForm(_posted(request), owner=request.user)
     if request.method == "POST" and form.is_valid():
         created = services.needs_adopt(
             user=request.user, catalogue_needs=list(form.cleaned_data["catalogue_needs"])
@@ -83,7 +88,7 @@ def need_create(request):
     initial = {}
     if request.GET.get("category") in Category.values:
         initial["category"] = request.GET["category"]
-    form = NeedForm(request.POST or None, owner=request.user, initial=initial)
+    form = NeedForm(_posted(request), owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         need = form.save()
         messages.success(request, f"“{need.name}” is in your inventory.")
@@ -94,7 +99,7 @@ def need_create(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def need_edit(request, pk):
     need = get_object_or_404(Need.objects.for_user(request.user), pk=pk)
-    form = NeedForm(request.POST or None, instance=need, owner=request.user)
+    form = NeedForm(_posted(request), instance=need, owner=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Saved.")
@@ -188,7 +193,8 @@ def checkin(request):
     needs_by_id = {str(n.pk): n for n in active}
     if request.method == "POST":
         formset = CheckInFormSet(request.POST, prefix="rating", form_kwargs={"needs": needs_by_id})
-        if date_form.is_valid() and formset.is_valid():
+        date_ok = not date_form.is_bound or date_form.is_valid()  # no date given: the local today
+        if date_ok and formset.is_valid():
             ratings = {
                 f.cleaned_data["need"]: (f.cleaned_data["score"], f.cleaned_data["note"])
                 for f in formset.forms
@@ -245,7 +251,7 @@ def checkin_edit(request, pk):
         messages.success(request, "That check-in is deleted.")
         return redirect("needs:need_detail", pk=need_pk)
     initial = {"score": str(checkin.score), "note": checkin.reveal("note", owner=request.user)}
-    form = CheckInEditForm(request.POST or None, initial=initial)
+    form = CheckInEditForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         checkin.score = form.cleaned_data["score"]
         checkin.seal("note", form.cleaned_data["note"], owner=request.user)
@@ -274,7 +280,7 @@ def wheel(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def settings_view(request):
     profile = services.profile_for(request.user)
-    form = TimeZoneForm(request.POST or None, instance=profile)
+    form = TimeZoneForm(_posted(request), instance=profile)
     if request.method == "POST" and form.is_valid():
         profile = form.save(commit=False)
         profile.time_zone_confirmed = True

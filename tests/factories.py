@@ -1,0 +1,40 @@
+"""Small helpers that build owned data for tests, through the same code paths the app uses."""
+
+import datetime as dt
+
+from needs.models import Category, CheckIn, Need
+
+
+def make_need(owner, name="Restful sleep", category=Category.PHYSICAL, importance=3, met="", helps="") -> Need:
+    need = Need(owner=owner, name=name, category=category, importance=importance)
+    need.seal("met_looks_like", met, owner=owner)
+    need.seal("what_helps", helps, owner=owner)
+    need.save()
+    return need
+
+
+def make_checkin(owner, need, date: dt.date, score: int, note: str = "") -> CheckIn:
+    checkin = CheckIn(owner=owner, need=need, date=date, score=score)
+    checkin.seal("note", note, owner=owner)
+    checkin.save()
+    return checkin
+
+
+def make_history(owner, *, needs: int, days: int, today: dt.date, note_every: int = 0) -> list[Need]:
+    """`needs` needs across the four categories with a daily check-in each for `days` days."""
+    categories = list(Category.values)
+    made = [
+        make_need(owner, f"Need {i:02d}", categories[i % 4], importance=1 + i % 5, met=f"met {i}")
+        for i in range(needs)
+    ]
+    rows = []
+    for index, need in enumerate(made):
+        for back in range(days):
+            checkin = CheckIn(
+                owner=owner, need=need, date=today - dt.timedelta(days=back), score=(index + back) % 11
+            )
+            note = f"note {index}-{back}" if note_every and back % note_every == 0 else ""
+            checkin.seal("note", note, owner=owner)
+            rows.append(checkin)
+    CheckIn.objects.bulk_create(rows, batch_size=2000)
+    return made

@@ -1,0 +1,123 @@
+"""Encryption at rest: per-person keys, bound ciphertexts, rotation, and no plaintext in the database."""
+
+import base64
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from needs.crypto import DataKey, JournalLocked, data_key_for, open_text, rotate_data_keys, seal_text
+from needs.models import CheckIn, Need
+from tests.factories import make_checkin, make_need
+
+pytestmark = pytest.mark.django_db
+
+NEW_MASTER = b"n" * 32
+
+
+def fresh(user):
+    """The same person without the per-request key cache."""
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_sealed_text_round_trips_and_is_not_plain_in_the_row(alice):
+    need = make_need(alice, met="Eight hours, and waking up without an alarm 🌙")
+    assert need.met_looks_like.startswith("v1:")
+    assert "Eight hours" not in need.met_looks_like
+    stored = Need.objects.get(pk=need.pk)
+    assert stored.reveal("met_looks_like", owner=fresh(alice)) == "Eight hours, and waking up without an alarm 🌙"
+
+
+def test_each_person_has_their_own_data_key(alice, bob):
+    assert data_key_for(fresh(alice)) != data_key_for(fresh(bob))
+    assert DataKey.objects.count() == 2
+
+
+def test_a_ciphertext_moved_to_another_row_field_or_person_does_not_open(alice, bob):
+    first = make_need(alice, "Rest", met="only for the first row")
+    second = make_need(alice, "Play", met="second")
+    second.met_looks_like = first.met_looks_like  # moved to another row
+    with pytest.raises(JournalLocked):
+        second.reveal("met_looks_like", owner=alice)
+    first.what_helps = first.met_looks_like  # moved to another field
+    with pytest.raises(JournalLocked):
+        first.reveal("what_helps", owner=alice)
+    token = seal_text(alice, "secret", label="needs.need", row_id=first.pk, field="met_looks_like")
+    with pytest.raises(JournalLocked):  # opened with another person's key
+        open_text(bob, token, label="needs.need", row_id=first.pk, field="met_looks_like")
+
+
+def test_only_the_owner_can_open_a_text(alice, bob):
+    need = make_need(alice, met="private")
+    with pytest.raises(PermissionError):
+        need.reveal("met_looks_like", owner=bob)
+    with pytest.raises(PermissionError):
+        need.seal("met_looks_like", "overwrite", owner=bob)
+
+
+def test_a_tampered_ciphertext_is_refused(alice):
+    need = make_need(alice, met="do not touch")
+    raw = bytearray(base64.urlsafe_b64decode(need.met_looks_like[3:]))
+    raw[-1] ^= 1
+    need.met_looks_like = "v1:" + base64.urlsafe_b64encode(bytes(raw)).decode()
+    with pytest.raises(JournalLocked):
+        need.reveal("met_looks_like", owner=fresh(alice))
+
+
+def test_without_the_right_master_key_the_journal_is_locked_not_shown(client, alice, settings):
+    need = make_need(alice, met="words only alice may read")
+    settings.ATTUNE_MASTER_KEYS = [NEW_MASTER]  # the wrapping key is gone
+    client.force_login(alice)
+    response = client.get(f"/needs/{need.pk}/")
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "can’t be opened right now" in html
+    assert "words only alice may read" not in html
+    assert need.met_looks_like not in html  # never ciphertext shown as text
+
+
+def test_a_failed_open_never_saves_anything_back(client, alice, settings):
+    need = make_need(alice, met="keep me")
+    before = Need.objects.get(pk=need.pk).met_looks_like
+    settings.ATTUNE_MASTER_KEYS = [NEW_MASTER]
+    client.force_login(alice)
+    response = client.post(f"/needs/{need.pk}/edit/", {"name": "Rest", "category": "physical", "importance": 3})
+    assert response.status_code == 503
+    assert Need.objects.get(pk=need.pk).met_looks_like == before
+
+
+def test_rotate_keys_rewraps_under_the_first_master_key_and_keeps_text_readable(alice, bob, settings):
+    need = make_need(alice, met="still readable after rotation")
+    data_key_for(fresh(bob))
+    old_keys = list(settings.ATTUNE_MASTER_KEYS)
+    with override_settings(ATTUNE_MASTER_KEYS=[NEW_MASTER, *old_keys]):
+        assert rotate_data_keys() == (2, 0)
+        assert rotate_data_keys() == (0, 2)  # idempotent
+    # Only the new key is needed now.
+    with override_settings(ATTUNE_MASTER_KEYS=[NEW_MASTER]):
+        stored = Need.objects.get(pk=need.pk)
+        assert stored.reveal("met_looks_like", owner=fresh(alice)) == "still readable after rotation"
+
+
+def test_rotate_keys_command_says_clearly_when_an_old_key_is_missing(alice, settings):
+    from django.core.management import CommandError, call_command
+
+    data_key_for(fresh(alice))
+    settings.ATTUNE_MASTER_KEYS = [NEW_MASTER]
+    with pytest.raises(CommandError, match="Keep every old master key"):
+        call_command("rotate_keys")
+
+
+def test_the_raw_database_holds_no_plaintext_of_notes_or_descriptions(alice):
+    need = make_need(alice, met="UNIQUE-MET-7f3a lantern", helps="UNIQUE-HELPS-9c2b harbour")
+    import datetime as dt
+
+    make_checkin(alice, need, dt.date(2026, 1, 5), 6, note="UNIQUE-NOTE-4d1e meadow")
+    secrets = ["UNIQUE-MET-7f3a", "UNIQUE-HELPS-9c2b", "UNIQUE-NOTE-4d1e", "lantern", "harbour", "meadow"]
+    with connection.cursor() as cursor:
+        for model in (Need, CheckIn, DataKey):
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - table names from models
+            dump = repr(cursor.fetchall())
+            for secret in secrets:
+                assert secret not in dump, f"{secret} in {model.__name__}"
