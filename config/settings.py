@@ -261,7 +261,8 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Attune"
 # Browsers allow WebAuthn on http://localhost only; allauth must be told so in local mode.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
-USERSESSIONS_TRACK_ACTIVITY = True
+# Activity tracking would cost three queries on every page; sessions are still listed and can be ended.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -6,7 +6,14 @@ import random
 from needs.models import CatalogueNeed, CheckIn, Need
 from needs.services import local_today, needs_adopt, profile_for
 
-DEMO_NEEDS = ["restful-sleep", "moving-your-body", "being-heard", "room-to-think", "moments-of-awe", "belonging"]
+DEMO_NEEDS = [
+    "restful-sleep",
+    "moving-your-body",
+    "being-heard",
+    "room-to-think",
+    "moments-of-awe",
+    "belonging",
+]
 DEMO_NOTES = ["A slow morning helped.", "Too many late nights this week.", "Long walk with a friend.", ""]
 
 

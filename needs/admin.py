@@ -13,7 +13,16 @@ class CatalogueNeedAdmin(admin.ModelAdmin):
     search_fields = ["name", "description", "slug"]
     ordering = ["category", "name"]
     readonly_fields = ["created_at", "updated_at", "adopted_by"]
-    fields = ["name", "slug", "category", "description", "is_active", "adopted_by", "created_at", "updated_at"]
+    fields = [
+        "name",
+        "slug",
+        "category",
+        "description",
+        "is_active",
+        "adopted_by",
+        "created_at",
+        "updated_at",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["activate", "deactivate"]
 

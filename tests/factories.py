@@ -5,7 +5,9 @@ import datetime as dt
 from needs.models import Category, CheckIn, Need
 
 
-def make_need(owner, name="Restful sleep", category=Category.PHYSICAL, importance=3, met="", helps="") -> Need:
+def make_need(
+    owner, name="Restful sleep", category=Category.PHYSICAL, importance=3, met="", helps=""
+) -> Need:
     need = Need(owner=owner, name=name, category=category, importance=importance)
     need.seal("met_looks_like", met, owner=owner)
     need.seal("what_helps", helps, owner=owner)

@@ -1,17 +1,24 @@
 """Every URL pattern of the project, with sample arguments, for tests that must cover them all."""
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import UUIDConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
+
+SAMPLE_UUID = "00000000-0000-4000-8000-000000000001"
 
 # Sample values for URL parameters, by name. Unknown names get "1".
 SAMPLES = {"app_label": "auth", "model_name": "user", "uidb36": "1", "key": "x", "url": "x"}
 
 
-def _params(pattern) -> list[str]:
+def _params(pattern) -> list[tuple[str, str | None]]:
+    """(name, sample by type) for each parameter of a pattern."""
     if isinstance(pattern, RoutePattern):
-        return list(pattern.converters)
+        return [
+            (name, SAMPLE_UUID if isinstance(conv, UUIDConverter) else None)
+            for name, conv in pattern.converters.items()
+        ]
     if isinstance(pattern, RegexPattern):
-        return list(pattern.regex.groupindex)
+        return [(name, None) for name in pattern.regex.groupindex]
     return []
 
 
@@ -28,6 +35,14 @@ def _walk(patterns, namespace: str | None, params: list[str]):
             yield name, here
 
 
+def url_params(name: str) -> list[str]:
+    """The parameter names of one named URL."""
+    for found, params in _walk(get_resolver().url_patterns, None, []):
+        if found == name:
+            return [p for p, _ in params]
+    raise KeyError(name)
+
+
 def all_urls(samples: dict | None = None) -> dict[str, str]:
     """{url name: a concrete path}, for every named pattern."""
     values = {**SAMPLES, **(samples or {})}
@@ -35,5 +50,6 @@ def all_urls(samples: dict | None = None) -> dict[str, str]:
     for name, params in _walk(get_resolver().url_patterns, None, []):
         if name in urls:
             continue
-        urls[name] = reverse(name, kwargs={p: values.get(p, "1") for p in params})
+        kwargs = {p: values.get(p) or typed or "1" for p, typed in params}
+        urls[name] = reverse(name, kwargs=kwargs)
     return urls

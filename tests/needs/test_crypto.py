@@ -25,7 +25,10 @@ def test_sealed_text_round_trips_and_is_not_plain_in_the_row(alice):
     assert need.met_looks_like.startswith("v1:")
     assert "Eight hours" not in need.met_looks_like
     stored = Need.objects.get(pk=need.pk)
-    assert stored.reveal("met_looks_like", owner=fresh(alice)) == "Eight hours, and waking up without an alarm 🌙"
+    assert (
+        stored.reveal("met_looks_like", owner=fresh(alice))
+        == "Eight hours, and waking up without an alarm 🌙"
+    )
 
 
 def test_each_person_has_their_own_data_key(alice, bob):
@@ -81,7 +84,9 @@ def test_a_failed_open_never_saves_anything_back(client, alice, settings):
     before = Need.objects.get(pk=need.pk).met_looks_like
     settings.ATTUNE_MASTER_KEYS = [NEW_MASTER]
     client.force_login(alice)
-    response = client.post(f"/needs/{need.pk}/edit/", {"name": "Rest", "category": "physical", "importance": 3})
+    response = client.post(
+        f"/needs/{need.pk}/edit/", {"name": "Rest", "category": "physical", "importance": 3}
+    )
     assert response.status_code == 503
     assert Need.objects.get(pk=need.pk).met_looks_like == before
 

@@ -31,7 +31,9 @@ def test_adding_a_need_in_their_own_words(client, alice):
         },
     )
     need = Need.objects.for_user(alice).get()
-    assert response.status_code == 302 and response["Location"] == reverse("needs:need_detail", args=[need.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "needs:need_detail", args=[need.pk]
+    )
     assert (need.name, need.category, need.importance) == ("Quiet mornings", "spiritual", 5)
     assert need.reveal("what_helps", owner=alice) == "Phone in another room."
     page = client.get(reverse("needs:need_detail", args=[need.pk])).content.decode()
@@ -54,7 +56,13 @@ def test_adding_a_need_in_their_own_words(client, alice):
 def test_bad_need_input_gets_a_clear_message_and_saves_nothing(client, alice, data, message):
     make_need(alice, "Restful sleep")
     client.force_login(alice)
-    form = {"name": "Play", "category": "emotional", "importance": "3", "met_looks_like": "", "what_helps": ""}
+    form = {
+        "name": "Play",
+        "category": "emotional",
+        "importance": "3",
+        "met_looks_like": "",
+        "what_helps": "",
+    }
     response = client.post(reverse("needs:need_create"), {**form, **data})
     assert response.status_code == 200
     html = response.content.decode()
@@ -72,7 +80,13 @@ def test_editing_a_need_keeps_its_sealed_words(client, alice):
     assert "Old words" in form and "Naps" in form
     client.post(
         reverse("needs:need_edit", args=[need.pk]),
-        {"name": "Deep rest", "category": "physical", "importance": "4", "met_looks_like": "New", "what_helps": ""},
+        {
+            "name": "Deep rest",
+            "category": "physical",
+            "importance": "4",
+            "met_looks_like": "New",
+            "what_helps": "",
+        },
     )
     need.refresh_from_db()
     assert need.name == "Deep rest" and need.importance == 4

@@ -1,0 +1,73 @@
+"""Per-person isolation: for every URL that names one of alice's objects, bob gets a 404 on GET and POST,
+and nothing of alice's changes. The walk makes sure no owned URL is left out."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from needs.models import CheckIn, Need
+from tests.factories import make_checkin, make_need
+from tests.urlwalk import all_urls, url_params
+
+# Every URL with an object in it, and which of alice's objects to put there.
+OWNED_URLS = {
+    "needs:need_detail": "need",
+    "needs:need_edit": "need",
+    "needs:need_archive": "need",
+    "needs:need_restore": "need",
+    "needs:need_delete": "need",
+    "needs:checkin_edit": "checkin",
+}
+# Post bodies that would change something if they reached alice's object.
+POST_DATA = {
+    "needs:need_edit": {"name": "Taken over", "category": "mental", "importance": "1"},
+    "needs:checkin_edit": {"score": "0", "note": "bob was here", "delete": "1"},
+}
+
+
+def test_every_url_with_a_parameter_is_covered_by_the_isolation_tests():
+    # Public allauth/admin URLs take keys or ids of their own; every app URL with a parameter must be here.
+    app_urls = {n for n in all_urls() if n.split(":")[0] in {"needs", "journal"} and url_params(n)}
+    assert app_urls <= set(OWNED_URLS), f"not covered: {app_urls - set(OWNED_URLS)}"
+
+
+@pytest.fixture
+def alices(alice):
+    need = make_need(alice, "Alice's rest", met="alice only")
+    checkin = make_checkin(alice, need, dt.date(2026, 1, 1), 7, note="alice's note")
+    return {"need": need, "checkin": checkin}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name", sorted(OWNED_URLS))
+def test_bob_gets_404_for_alices_objects(client, bob, alices, name, method):
+    target = alices[OWNED_URLS[name]]
+    url = reverse(name, kwargs={"pk": target.pk})
+    client.force_login(bob)
+    response = getattr(client, method)(url, POST_DATA.get(name, {}))
+    assert response.status_code in (404, 405), f"{method.upper()} {name} answered {response.status_code}"
+    if response.status_code == 405:
+        # The method is refused for everyone, before any lookup: nothing about alice's object is told.
+        assert "Allow" in response
+    assert "alice" not in response.content.decode().lower()
+    need = Need.objects.get(pk=alices["need"].pk)
+    assert need.name == "Alice's rest" and need.archived_at is None
+    assert CheckIn.objects.get(pk=alices["checkin"].pk).score == 7
+
+
+@pytest.mark.parametrize("name", sorted(OWNED_URLS))
+def test_alice_reaches_her_own_objects(client, alice, alices, name):
+    url = reverse(name, kwargs={"pk": alices[OWNED_URLS[name]].pk})
+    client.force_login(alice)
+    response = client.get(url)
+    assert response.status_code in (200, 405)
+
+
+def test_bobs_lists_show_nothing_of_alices(client, bob, alices):
+    client.force_login(bob)
+    for name in ("needs:inventory", "needs:checkin", "needs:wheel", "needs:catalogue"):
+        html = client.get(reverse(name)).content.decode()
+        assert (
+            "Alice&#x27;s rest" not in html and "alice only" not in html and "alice&#x27;s note" not in html
+        )
