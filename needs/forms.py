@@ -47,11 +47,12 @@ class TimeZoneField(forms.ChoiceField):
 class SignupExtraForm(forms.Form):
     """allauth adds these fields to its sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
-    time_zone = TimeZoneField(initial="UTC")
+    time_zone = TimeZoneField(initial="UTC", required=False)
 
     def signup(self, request, user) -> None:
+        chosen = self.cleaned_data.get("time_zone")
         Profile.objects.update_or_create(
-            owner=user, defaults={"time_zone": self.cleaned_data["time_zone"], "time_zone_confirmed": True}
+            owner=user, defaults={"time_zone": chosen or "UTC", "time_zone_confirmed": bool(chosen)}
         )
 
 
