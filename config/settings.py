@@ -144,7 +144,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "needs.middleware.LoginRequiredKeepingTextMiddleware",
     "needs.middleware.PrivatePagesNeverCachedMiddleware",
     "needs.middleware.JournalLockedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -5,8 +5,12 @@ from django.http import HttpResponseServerError
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from journal.services import prompt_of_the_day
+from needs.services import local_today
 
 # Fields never echoed back on the CSRF failure page: secrets are not "text a person wrote".
 SECRET_FIELD_HINTS = ("password", "csrf", "token", "code", "secret", "otp", "key", "credential")
@@ -17,7 +21,12 @@ SECRET_FIELD_HINTS = ("password", "csrf", "token", "code", "secret", "otp", "key
 @never_cache
 def home(request):
     if request.user.is_authenticated:
-        return render(request, "journal/home.html")
+        today = local_today(request.user)
+        return render(
+            request,
+            "journal/home.html",
+            {"prompt": prompt_of_the_day(user=request.user, today=today), "today": today},
+        )
     return render(request, "journal/landing.html")
 
 
@@ -29,7 +38,14 @@ def privacy(request):
 
 @login_not_required
 def csrf_failure(request, reason: str = ""):
-    """The form was too old or came from elsewhere. Give the person's words back in a fresh form."""
+    """The form was too old or came from elsewhere. Give the person's words back in a fresh form.
+
+    A view that keeps text (`needs.recovery.keeps_text`) shows its own form again, filled in; any other
+    form's fields are shown back on a generic page with a button to send them again.
+    """
+    recovered = _recover_into_view(request)
+    if recovered is not None:
+        return recovered
     fields = []
     if request.method == "POST":
         for name in request.POST:
@@ -46,6 +62,26 @@ def csrf_failure(request, reason: str = ""):
         {"fields": fields, "action": request.path},
         status=403,
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _recover_into_view(request):
+    if request.method != "POST" or not request.user.is_authenticated:
+        return None
+    try:
+        match = resolve(request.path)
+    except Resolver404:
+        return None
+    if not getattr(match.func, "keeps_text", False):
+        return None
+    data = request.POST.copy()
+    data.pop("csrfmiddlewaretoken", None)
+    request.attune_recovered = data
+    request.method = "GET"
+    get_token(request)  # the form below gets a fresh token (and cookie)
+    response = match.func(request, *match.args, **match.kwargs)
+    response.status_code = 403
     response["Cache-Control"] = "no-store"
     return response
 

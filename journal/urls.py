@@ -1,9 +1,25 @@
 from django.urls import path
 
-from . import pages
+from . import pages, prompt_views, views
 
 app_name = "journal"
 
 urlpatterns = [
     path("privacy/", pages.privacy, name="privacy"),
+    path("journal/", views.reflection_list, name="reflection_list"),
+    path("journal/calendar/", views.journal_calendar, name="calendar"),
+    path("journal/new/", views.reflection_create, name="reflection_create"),
+    path("journal/trash/", views.trash, name="trash"),
+    path("journal/drafts/save/", views.draft_save, name="draft_save"),
+    path("journal/drafts/<uuid:pk>/discard/", views.draft_discard, name="draft_discard"),
+    path("journal/prompt/another/", views.prompt_another, name="prompt_another"),
+    path("journal/prompts/", prompt_views.prompt_list, name="prompt_list"),
+    path("journal/prompts/new/", prompt_views.prompt_create, name="prompt_create"),
+    path("journal/prompts/<uuid:pk>/edit/", prompt_views.prompt_edit, name="prompt_edit"),
+    path("journal/prompts/<uuid:pk>/delete/", prompt_views.prompt_delete, name="prompt_delete"),
+    path("journal/<uuid:pk>/", views.reflection_detail, name="reflection_detail"),
+    path("journal/<uuid:pk>/edit/", views.reflection_edit, name="reflection_edit"),
+    path("journal/<uuid:pk>/delete/", views.reflection_delete, name="reflection_delete"),
+    path("journal/<uuid:pk>/restore/", views.reflection_restore, name="reflection_restore"),
+    path("journal/<uuid:pk>/destroy/", views.reflection_destroy, name="reflection_destroy"),
 ]

@@ -2,9 +2,11 @@
 
 import logging
 
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
+from needs import recovery
 from needs.crypto import JournalLocked
 
 logger = logging.getLogger(__name__)
@@ -42,3 +44,19 @@ class JournalLockedMiddleware:
             logger.error("A sealed text could not be opened: %s", exception)
             return render(request, "journal_locked.html", status=503)
         return None
+
+
+class LoginRequiredKeepingTextMiddleware(LoginRequiredMiddleware):
+    """Site-wide sign-in, and a form sent after the session expired keeps its text for after sign-in."""
+
+    def handle_no_permission(self, request, view_func):
+        response = super().handle_no_permission(request, view_func)
+        if request.method == "POST" and getattr(view_func, "keeps_text", False):
+            recovery.stash(request, response)
+        return response
+
+    def __call__(self, request):
+        response = super().__call__(request)
+        if getattr(request, "attune_clear_recovery_cookie", False):
+            response.delete_cookie(recovery.cookie_name(), path="/", samesite="Lax")
+        return response

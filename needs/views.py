@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from needs import charts, services
+from needs import charts, hooks, services
 from needs.forms import AdoptForm, CheckInDateForm, CheckInEditForm, CheckInFormSet, NeedForm, TimeZoneForm
 from needs.models import CATEGORY_DESCRIPTIONS, CatalogueNeed, Category, CheckIn, Need
 
@@ -140,6 +140,7 @@ def need_detail(request, pk):
             "comparison": services.compare_windows(points, today=today),
             "recent": recent,
             "checkin_count": len(shown),
+            "sections": hooks.need_page_sections(request, need),
         },
     )
 

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from journal.services import prompts_load
 from needs.services import catalogue_load
 
 
@@ -12,3 +13,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         added = catalogue_load()
         self.stdout.write(f"Starter catalogue: {added} need(s) added.")
+        added = prompts_load()
+        self.stdout.write(f"Starter prompts: {added} prompt(s) added.")

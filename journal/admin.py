@@ -1,0 +1,60 @@
+"""Staff curate prompts here. Reflections, drafts and personal prompts are never registered."""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.html import format_html
+
+from journal.models import Prompt
+
+
+@admin.register(Prompt)
+class PromptAdmin(admin.ModelAdmin):
+    list_display = ["text", "step", "category", "is_active", "answered"]
+    list_filter = ["step", "category", "is_active"]
+    search_fields = ["text", "follow_up", "slug"]
+    readonly_fields = ["preview", "answered", "created_at", "updated_at"]
+    fields = [
+        "text",
+        "follow_up",
+        "category",
+        "step",
+        "is_active",
+        "slug",
+        "preview",
+        "answered",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["activate", "deactivate"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(answer_count=Count("answers"))
+
+    @admin.display(description="reflections that answered it", ordering="answer_count")
+    def answered(self, obj) -> int:
+        # A count only: never who, never what they wrote.
+        return getattr(obj, "answer_count", None) or obj.answers.count()
+
+    @admin.display(description="how people see it")
+    def preview(self, obj):
+        if not obj.pk:
+            return "Save to see a preview."
+        return format_html(
+            '<div class="prompt-preview"><p><strong>{}</strong></p><p>{}</p><p>{} · {}</p></div>',
+            obj.text,
+            obj.follow_up or "(no follow-up question)",
+            obj.get_step_display(),
+            obj.get_category_display() or "any category",
+        )
+
+    @admin.action(description="Make the selected prompts active")
+    def activate(self, request, queryset):
+        self.message_user(
+            request, f"{queryset.update(is_active=True)} prompt(s) activated.", messages.SUCCESS
+        )
+
+    @admin.action(description="Make the selected prompts inactive")
+    def deactivate(self, request, queryset):
+        self.message_user(
+            request, f"{queryset.update(is_active=False)} prompt(s) deactivated.", messages.SUCCESS
+        )

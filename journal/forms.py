@@ -1,0 +1,143 @@
+"""Forms for reflections, personal prompts and the journal filters. `owner` is never a field."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from journal.models import PersonalPrompt, Prompt, Step
+from needs.forms import LongText, without_maxlength
+from needs.models import Category, Need
+
+BODY_LIMIT = 100_000
+FEELING_CHOICES = [("", "Skip"), *[(str(n), str(n)) for n in range(11)]]
+
+
+class FeelingField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=FEELING_CHOICES,
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": "Choose a number from 0 to 10, or skip it."},
+            **kwargs,
+        )
+
+
+class NeedsField(forms.ModelMultipleChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
+        super().__init__(
+            queryset=Need.objects.none(),
+            required=False,
+            error_messages={
+                "invalid_choice": "One of the chosen needs isn’t yours or no longer exists.",
+                "invalid_pk_value": "One of the chosen needs isn’t yours or no longer exists.",
+            },
+            **kwargs,
+        )
+
+
+class ReflectionForm(forms.Form):
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), error_messages={"invalid": "Enter a date."}
+    )
+    title = LongText(label="Title (optional)", max_length=300)
+    body = LongText(
+        label="Your reflection",
+        max_length=BODY_LIMIT,
+        required=True,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+    needs = NeedsField(label="Needs this is about")
+    anxiety = FeelingField(label="Anxiety right now (0 calm – 10 very anxious)")
+    confidence = FeelingField(label="Self-confidence right now (0 low – 10 high)")
+    prompt = forms.ModelChoiceField(
+        queryset=Prompt.objects.filter(is_active=True), required=False, widget=forms.HiddenInput
+    )
+    personal_prompt = forms.ModelChoiceField(
+        queryset=PersonalPrompt.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    draft_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, owner, today: dt.date, linked_needs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner, self.today = owner, today
+        needs = Need.objects.for_user(owner)
+        # Archived needs stay choosable only where they are already linked.
+        self.fields["needs"].queryset = needs.filter(archived_at__isnull=True) | needs.filter(
+            pk__in=list(linked_needs)
+        )
+        self.fields["personal_prompt"].queryset = PersonalPrompt.objects.for_user(owner)
+        self.fields["prompt"].queryset = Prompt.objects.all()
+        self.fields["body"].error_messages["required"] = (
+            "Write something before saving — even a line is enough."
+        )
+        self.fields["date"].widget.attrs["max"] = today.isoformat()
+        without_maxlength(self)
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > self.today:
+            raise ValidationError("That date hasn’t happened yet. Choose today or an earlier day.")
+        if date < dt.date(1900, 1, 1):
+            raise ValidationError("Choose a date after 1900.")
+        return date
+
+    def clean(self):
+        data = super().clean()
+        if data.get("prompt") and data.get("personal_prompt"):
+            raise ValidationError("A reflection answers one prompt at most.")
+        return data
+
+    def needs_by_category(self):
+        """The needs checkboxes grouped by category, for the template."""
+        groups = {value: {"value": value, "label": label, "boxes": []} for value, label in Category.choices}
+        categories = dict(self.fields["needs"].queryset.values_list("pk", "category"))
+        for box in self["needs"]:
+            category = categories.get(
+                box.data["value"].value if hasattr(box.data["value"], "value") else box.data["value"]
+            )
+            groups[category or Category.MENTAL]["boxes"].append(box)
+        return [g for g in groups.values() if g["boxes"]]
+
+
+class PersonalPromptForm(forms.Form):
+    text = LongText(
+        label="Your question", max_length=400, required=True, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    category = forms.ChoiceField(choices=[("", "Any category"), *Category.choices], required=False)
+    step = forms.ChoiceField(choices=Step.choices, initial=Step.TIME_ALONE)
+    is_active = forms.BooleanField(label="Use it for my prompts of the day", required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].error_messages["required"] = "Write the question you’d like to be asked."
+        without_maxlength(self)
+
+
+class JournalFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    need = forms.ModelChoiceField(queryset=Need.objects.none(), required=False, empty_label="Any need")
+    category = forms.ChoiceField(choices=[("", "Any category"), *Category.choices], required=False)
+    step = forms.ChoiceField(choices=[("", "Any step"), *Step.choices], required=False)
+    prompt = forms.ModelChoiceField(queryset=Prompt.objects.none(), required=False, empty_label="Any prompt")
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["need"].queryset = Need.objects.for_user(owner).order_by("name")
+        answered = Prompt.objects.filter(answers__owner=owner, answers__deleted_at__isnull=True).distinct()
+        self.fields["prompt"].queryset = answered
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError("The start of the date range is after its end.")
+        return data

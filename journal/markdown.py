@@ -1,0 +1,33 @@
+"""Markdown to safe HTML: markdown-it-py renders, nh3 (Ammonia) sanitises.
+
+The result holds nothing the CSP would block: no scripts, styles, event handlers, images or frames.
+Links keep http(s) and mailto only and get rel="noopener nofollow noreferrer".
+"""
+
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+_renderer = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+    ["table", "strikethrough"]
+)
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
+    "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "a",
+    "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+
+
+def render_markdown(text: str) -> SafeString:
+    html = _renderer.render(text or "")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener nofollow noreferrer",
+        strip_comments=True,
+    )
+    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above

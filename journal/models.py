@@ -1,0 +1,157 @@
+"""The journal: prompts (staff-curated and a person's own), reflections, drafts, and prompts of the day."""
+
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from needs.crypto import SealedFieldsMixin
+from needs.models import Category, Need
+from needs.owned import OwnedModel, OwnedQuerySet
+
+TRASH_DAYS = 30
+
+
+class Step(models.TextChoices):
+    HONESTY = "honesty", "Honesty"
+    OPENNESS = "openness", "Openness"
+    PATIENCE = "patience", "Patience"
+    TIME_ALONE = "time_alone", "Time alone"
+    STEPPING_BACK = "stepping_back", "Stepping back"
+
+
+class Prompt(models.Model):
+    """A staff-curated reflection prompt."""
+
+    slug = models.SlugField(max_length=100, unique=True, help_text="Stable id used by the starter content.")
+    text = models.TextField(max_length=400)
+    follow_up = models.TextField("follow-up question", max_length=400, blank=True)
+    category = models.CharField(max_length=12, choices=Category.choices, blank=True)
+    step = models.CharField(max_length=16, choices=Step.choices)
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["step", "category", "text"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class PersonalPrompt(SealedFieldsMixin, OwnedModel):
+    """A person's own private question. Its text is sealed like the rest of their writing."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    text = models.TextField(editable=False)
+    category = models.CharField(max_length=12, choices=Category.choices, blank=True)
+    step = models.CharField(max_length=16, choices=Step.choices)
+    is_active = models.BooleanField("use it for prompts of the day", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    sealed_fields = ("text",)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return "a personal prompt"
+
+
+class ReflectionQuerySet(OwnedQuerySet):
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def trashed(self):
+        return self.filter(deleted_at__isnull=False)
+
+
+class Reflection(SealedFieldsMixin, OwnedModel):
+    """A dated journal entry in Markdown. Title and body are sealed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    date = models.DateField()
+    title = models.TextField(blank=True, editable=False)
+    body = models.TextField(editable=False)
+    needs = models.ManyToManyField(Need, blank=True, related_name="+")
+    prompt = models.ForeignKey(
+        Prompt, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
+    personal_prompt = models.ForeignKey(
+        PersonalPrompt, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
+    anxiety = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    confidence = models.PositiveSmallIntegerField(
+        "self-confidence", null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    # Bumped on every save: an edit opened at an older version is a conflict, never a silent overwrite.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    sealed_fields = ("title", "body")
+    objects = ReflectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        indexes = [models.Index(fields=["owner", "date"]), models.Index(fields=["owner", "deleted_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(prompt__isnull=True) | Q(personal_prompt__isnull=True),
+                name="reflection_answers_one_prompt",
+            ),
+            models.CheckConstraint(
+                condition=Q(anxiety__isnull=True) | Q(anxiety__lte=10), name="reflection_anxiety_0_to_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True) | Q(confidence__lte=10),
+                name="reflection_confidence_0_to_10",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"reflection of {self.date}"
+
+
+class Draft(SealedFieldsMixin, OwnedModel):
+    """Autosaved form content: the whole form as sealed JSON. Deleted when the reflection is saved."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reflection = models.ForeignKey(
+        Reflection, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts"
+    )
+    payload = models.TextField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    sealed_fields = ("payload",)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return "a draft"
+
+
+class PromptShown(OwnedModel):
+    """Which prompt was a person's prompt of the day. The newest for a date is that day's prompt."""
+
+    date = models.DateField()
+    prompt = models.ForeignKey(Prompt, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    personal_prompt = models.ForeignKey(
+        PersonalPrompt, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Prompts don't repeat within a cycle; a new cycle starts when the pool is used up.
+    cycle = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["owner", "date"])]
+
+    def __str__(self) -> str:
+        return f"prompt of {self.date}"

@@ -1,0 +1,19 @@
+"""Extension points, so apps above `needs` can add to its pages without `needs` importing them.
+
+An app registers in its AppConfig.ready(); `needs` only calls what was registered.
+"""
+
+from collections.abc import Callable
+
+# Each section: (request, need) -> (template name, context) or None.
+NEED_PAGE_SECTIONS: list[Callable] = []
+
+
+def register_need_page_section(section: Callable) -> Callable:
+    if section not in NEED_PAGE_SECTIONS:
+        NEED_PAGE_SECTIONS.append(section)
+    return section
+
+
+def need_page_sections(request, need) -> list[tuple[str, dict]]:
+    return [found for section in NEED_PAGE_SECTIONS if (found := section(request, need))]
