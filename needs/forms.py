@@ -31,7 +31,10 @@ class LongText(forms.CharField):
     def clean(self, value):
         # Spacing inside the text is the person's own; only blank lines around it are dropped.
         value = super().clean(value)
-        return value.strip() if value else ""
+        value = value.strip() if value else ""
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return value
 
 
 class TimeZoneField(forms.ChoiceField):

@@ -40,3 +40,33 @@ def make_history(owner, *, needs: int, days: int, today: dt.date, note_every: in
             rows.append(checkin)
     CheckIn.objects.bulk_create(rows, batch_size=2000)
     return made
+
+
+def make_reflection(owner, *, body="Some words.", title="", date=None, needs=(), trashed=False, **fields):
+    from django.utils import timezone
+
+    from journal.models import Reflection
+
+    reflection = Reflection(owner=owner, date=date or dt.date(2026, 1, 1), **fields)
+    reflection.seal("title", title, owner=owner)
+    reflection.seal("body", body, owner=owner)
+    if trashed:
+        reflection.deleted_at = timezone.now()
+    reflection.save()
+    reflection.needs.set(needs)
+    return reflection
+
+
+def make_draft(owner, payload: dict, reflection=None):
+    from journal.services import draft_save
+
+    return draft_save(user=owner, draft_id=None, payload=payload, reflection=reflection)
+
+
+def make_personal_prompt(owner, text: str, step="time_alone", category=""):
+    from journal.models import PersonalPrompt
+
+    prompt = PersonalPrompt(owner=owner, step=step, category=category)
+    prompt.seal("text", text, owner=owner)
+    prompt.save()
+    return prompt

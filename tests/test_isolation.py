@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from journal.models import Draft, PersonalPrompt, Reflection
 from needs.models import CheckIn, Need
-from tests.factories import make_checkin, make_need
+from tests.factories import make_checkin, make_draft, make_need, make_personal_prompt, make_reflection
 from tests.urlwalk import all_urls, url_params
 
 # Every URL with an object in it, and which of alice's objects to put there.
@@ -18,11 +19,21 @@ OWNED_URLS = {
     "needs:need_restore": "need",
     "needs:need_delete": "need",
     "needs:checkin_edit": "checkin",
+    "journal:reflection_detail": "reflection",
+    "journal:reflection_edit": "reflection",
+    "journal:reflection_delete": "reflection",
+    "journal:reflection_restore": "trashed",
+    "journal:reflection_destroy": "trashed",
+    "journal:draft_discard": "draft",
+    "journal:prompt_edit": "personal_prompt",
+    "journal:prompt_delete": "personal_prompt",
 }
 # Post bodies that would change something if they reached alice's object.
 POST_DATA = {
     "needs:need_edit": {"name": "Taken over", "category": "mental", "importance": "1"},
     "needs:checkin_edit": {"score": "0", "note": "bob was here", "delete": "1"},
+    "journal:reflection_edit": {"date": "2026-01-01", "body": "bob was here", "version": "1"},
+    "journal:prompt_edit": {"text": "bob was here", "step": "honesty"},
 }
 
 
@@ -36,7 +47,16 @@ def test_every_url_with_a_parameter_is_covered_by_the_isolation_tests():
 def alices(alice):
     need = make_need(alice, "Alice's rest", met="alice only")
     checkin = make_checkin(alice, need, dt.date(2026, 1, 1), 7, note="alice's note")
-    return {"need": need, "checkin": checkin}
+    reflection = make_reflection(alice, title="Alice's title", body="alice's words", needs=[need])
+    trashed = make_reflection(alice, title="Alice's trashed", body="alice's old words", trashed=True)
+    return {
+        "need": need,
+        "checkin": checkin,
+        "reflection": reflection,
+        "trashed": trashed,
+        "draft": make_draft(alice, {"body": ["alice's draft"]}),
+        "personal_prompt": make_personal_prompt(alice, "Alice's question?"),
+    }
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -54,6 +74,13 @@ def test_bob_gets_404_for_alices_objects(client, bob, alices, name, method):
     need = Need.objects.get(pk=alices["need"].pk)
     assert need.name == "Alice's rest" and need.archived_at is None
     assert CheckIn.objects.get(pk=alices["checkin"].pk).score == 7
+    reflection = Reflection.objects.get(pk=alices["reflection"].pk)
+    assert reflection.deleted_at is None and reflection.version == 1
+    assert Reflection.objects.get(pk=alices["trashed"].pk).deleted_at is not None
+    assert Draft.objects.filter(pk=alices["draft"].pk).exists()
+    assert PersonalPrompt.objects.get(pk=alices["personal_prompt"].pk).reveal("text", owner=alices["need"].owner) == (
+        "Alice's question?"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(OWNED_URLS))
