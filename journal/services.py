@@ -114,9 +114,10 @@ def _choose(*, user, today: dt.date, exclude_current: PromptShown | None) -> Pro
         for pid, oid in history.filter(cycle=cycle).values_list("prompt_id", "personal_prompt_id")
     }
     candidates = [(kind, p) for kind, p in pool if (kind, p.pk) not in used]
-    if not candidates:  # the whole pool has been offered: start again, but not with today's prompt
+    if not candidates:  # the whole pool has been offered: start again, but not with the latest prompt
         cycle += 1
-        current = exclude_current and (exclude_current.prompt_id or exclude_current.personal_prompt_id)
+        latest = exclude_current or history.order_by("-id").first()
+        current = latest and (latest.prompt_id or latest.personal_prompt_id)
         candidates = [(kind, p) for kind, p in pool if p.pk != current] or pool
     weights = category_weights(user=user, today=today)
     rng = random.Random(f"{user.pk}:{today.isoformat()}:{history.count()}")  # noqa: S311 - not security

@@ -339,15 +339,14 @@ def draft_save(request):
     }
     if not any(v.strip() for name in ("title", "body") for v in payload.get(name, [])):
         return JsonResponse({"saved": False, "reason": "empty"})
+    draft_id = request.POST.get("draft_id") or None
     try:
         draft = services.draft_save(
-            user=request.user,
-            draft_id=request.POST.get("draft_id") or None,
-            payload=payload,
-            reflection=reflection,
+            user=request.user, draft_id=draft_id, payload=payload, reflection=reflection
         )
-    except (ValueError, TypeError):
-        draft = services.draft_save(user=request.user, draft_id=None, payload=payload, reflection=reflection)
+    except services.DraftGone:
+        # The reflection was saved (which deletes its draft) while this autosave was on its way.
+        return JsonResponse({"saved": False, "reason": "already saved"})
     saved_at = timezone.localtime(draft.updated_at)
     return JsonResponse({"saved": True, "draft_id": str(draft.pk), "saved_at": saved_at.isoformat()})
 

@@ -78,9 +78,9 @@ def test_bob_gets_404_for_alices_objects(client, bob, alices, name, method):
     assert reflection.deleted_at is None and reflection.version == 1
     assert Reflection.objects.get(pk=alices["trashed"].pk).deleted_at is not None
     assert Draft.objects.filter(pk=alices["draft"].pk).exists()
-    assert PersonalPrompt.objects.get(pk=alices["personal_prompt"].pk).reveal("text", owner=alices["need"].owner) == (
-        "Alice's question?"
-    )
+    assert PersonalPrompt.objects.get(pk=alices["personal_prompt"].pk).reveal(
+        "text", owner=alices["need"].owner
+    ) == ("Alice's question?")
 
 
 @pytest.mark.parametrize("name", sorted(OWNED_URLS))

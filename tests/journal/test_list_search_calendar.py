@@ -1,0 +1,131 @@
+"""The journal list: months, pages, filters, search over encrypted text, calendar and "on this day"."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from journal.models import Prompt, Reflection
+from tests.factories import make_checkin, make_need, make_reflection
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("journal:reflection_list")
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def titles(response) -> list[str]:
+    return [str(entry["title_html"]) for entry in response.context["entries"]]
+
+
+def test_newest_first_grouped_by_month_and_paginated(client, alice, frozen):
+    for day in range(25):
+        make_reflection(
+            alice, title=f"Entry {day:02d}", date=dt.date(2026, 5, 1) + dt.timedelta(days=day * 2)
+        )
+    client.force_login(alice)
+    first = client.get(LIST)
+    assert titles(first)[:2] == ["Entry 24", "Entry 23"] and len(titles(first)) == 20
+    html = first.content.decode()
+    assert "June 2026" in html and "May 2026" in html
+    second = client.get(LIST + "?page=2")
+    assert titles(second) == [f"Entry {n:02d}" for n in range(4, -1, -1)]
+
+
+def test_filters_by_need_category_prompt_step_and_dates(client, alice, frozen):
+    prompt = Prompt.objects.create(slug="q", text="Question?", step="patience", category="mental")
+    rest, heard = make_need(alice, "Rest", "physical"), make_need(alice, "Heard", "emotional")
+    make_reflection(alice, title="About rest", needs=[rest], date=dt.date(2026, 1, 5))
+    make_reflection(alice, title="About being heard", needs=[heard], date=dt.date(2026, 3, 5), prompt=prompt)
+    make_reflection(alice, title="About nothing", date=dt.date(2026, 5, 5))
+    client.force_login(alice)
+    assert titles(client.get(LIST + f"?need={rest.pk}")) == ["About rest"]
+    assert titles(client.get(LIST + "?category=emotional")) == ["About being heard"]
+    assert titles(client.get(LIST + f"?prompt={prompt.pk}")) == ["About being heard"]
+    assert titles(client.get(LIST + "?step=patience")) == ["About being heard"]
+    assert titles(client.get(LIST + "?date_from=2026-02-01&date_to=2026-04-01")) == ["About being heard"]
+    bad = client.get(LIST + "?date_from=2026-05-01&date_to=2026-01-01")
+    assert "The start of the date range is after its end." in bad.content.decode()
+
+
+def test_search_decrypts_matches_every_word_and_highlights(client, alice, frozen):
+    make_reflection(alice, title="Walk", body="A long WALK by the harbour at dusk.\nFelt lighter after.")
+    make_reflection(alice, title="Work", body="Deadlines again. No walk today.")
+    make_reflection(alice, title="Trashed walk harbour", body="walk harbour", trashed=True)
+    client.force_login(alice)
+    response = client.get(LIST + "?q=walk+Harbour")
+    assert [e["reflection"].reveal("title", owner=alice) for e in response.context["entries"]] == ["Walk"]
+    html = response.content.decode()
+    assert "<mark>WALK</mark>" in html and "<mark>harbour</mark>" in html
+    assert "1 reflection contains" in html
+    assert client.get(LIST + "?q=shalom").context["entries"] == []
+
+
+def test_search_handles_unicode_and_never_treats_the_query_as_markup(client, alice, frozen):
+    make_reflection(alice, body="Ein Gefühl von Ruhe — שלום 🌿 <b>tag</b>")
+    client.force_login(alice)
+    html = client.get(LIST + "?q=gefühl").content.decode()
+    assert "<mark>Gefühl</mark>" in html
+    assert "&lt;b&gt;tag&lt;/b&gt;" in html
+    html = client.get(LIST + "?q=<script>").content.decode()
+    assert "<script>" not in html.split('id="main"')[1]
+
+
+def test_calendar_marks_days_with_reflections_and_check_ins(client, alice, frozen):
+    need = make_need(alice, "Rest")
+    make_reflection(alice, date=dt.date(2026, 6, 3))
+    make_reflection(alice, date=dt.date(2026, 6, 3))
+    make_reflection(alice, date=dt.date(2026, 6, 4), trashed=True)
+    make_checkin(alice, need, dt.date(2026, 6, 5), 7)
+    client.force_login(alice)
+    response = client.get(reverse("journal:calendar") + "?month=2026-06")
+    days = {d.date: d for week in response.context["weeks"] for d in week if d.date}
+    assert days[dt.date(2026, 6, 3)].reflections == 2
+    assert days[dt.date(2026, 6, 4)].reflections == 0
+    assert days[dt.date(2026, 6, 5)].checked_in and days[dt.date(2026, 6, 10)].is_today
+    html = response.content.decode()
+    assert '● 2<span class="visually-hidden"> reflections on 3 June</span>' in html
+    assert (
+        client.get(reverse("journal:calendar") + "?month=2026-13").status_code == 200
+    )  # bad month: this one
+
+
+def test_on_this_day_shows_earlier_years(client, alice, frozen):
+    old = make_reflection(alice, title="A year ago", date=dt.date(2025, 6, 10))
+    make_reflection(alice, title="Not today", date=dt.date(2025, 6, 11))
+    client.force_login(alice)
+    response = client.get(LIST)
+    assert response.context["on_this_day"] == [old]
+    assert "On this day" in response.content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC), tick=False)
+@pytest.mark.parametrize("query", ["", "?q=harbour", "?category=physical", "?page=3"])
+def test_journal_list_query_count_does_not_grow_with_data(
+    client, alice, django_assert_max_num_queries, query
+):
+    needs = [
+        make_need(alice, f"Need {i}", ["mental", "physical", "spiritual", "emotional"][i % 4])
+        for i in range(8)
+    ]
+    rows = []
+    for day in range(400):
+        r = Reflection(owner=alice, date=dt.date(2026, 6, 10) - dt.timedelta(days=day))
+        r.seal("title", f"Day {day}", owner=alice)
+        r.seal("body", "walked by the harbour " * 20 if day % 7 == 0 else "a quiet day " * 20, owner=alice)
+        rows.append(r)
+    Reflection.objects.bulk_create(rows)
+    through = Reflection.needs.through
+    through.objects.bulk_create(
+        [through(reflection_id=r.pk, need_id=needs[i % 8].pk) for i, r in enumerate(rows)]
+    )
+    client.force_login(alice)
+    client.get(LIST)
+    with django_assert_max_num_queries(12):
+        response = client.get(LIST + query)
+    assert response.status_code == 200 and response.context["entries"]
