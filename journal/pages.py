@@ -77,6 +77,8 @@ def _recover_into_view(request):
         return None
     data = request.POST.copy()
     data.pop("csrfmiddlewaretoken", None)
+    for name in data:
+        data.setlist(name, [value.replace("\r\n", "\n") for value in data.getlist(name)])
     request.attune_recovered = data
     request.method = "GET"
     get_token(request)  # the form below gets a fresh token (and cookie)

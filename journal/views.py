@@ -333,7 +333,7 @@ def draft_save(request):
         if reflection is None:
             raise Http404
     payload = {
-        name: request.POST.getlist(name)
+        name: [value.replace("\r\n", "\n") for value in request.POST.getlist(name)]
         for name in request.POST
         if name not in {"csrfmiddlewaretoken", "draft_id", "resolve"}
     }

@@ -28,6 +28,11 @@ class LongText(forms.CharField):
         kwargs.setdefault("strip", False)
         super().__init__(**kwargs)
 
+    def to_python(self, value):
+        # Browsers send line breaks as CRLF; store them as plain newlines.
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
     def clean(self, value):
         # Spacing inside the text is the person's own; only blank lines around it are dropped.
         value = super().clean(value)

@@ -34,7 +34,11 @@ def keeps_text(view):
 
 def stash(request: HttpRequest, response: HttpResponse) -> None:
     """Keep the request's POST fields for the same path, encrypted, until `take`."""
-    fields = {name: request.POST.getlist(name) for name in request.POST if name not in SKIP_FIELDS}
+    fields = {
+        name: [value.replace("\r\n", "\n") for value in request.POST.getlist(name)]
+        for name in request.POST
+        if name not in SKIP_FIELDS
+    }
     key, nonce = AESGCM.generate_key(bit_length=256), os.urandom(12)
     sealed = AESGCM(key).encrypt(nonce, json.dumps(fields).encode(), request.path.encode())
     request.session[SESSION_KEY] = {
