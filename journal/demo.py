@@ -3,6 +3,7 @@
 import datetime as dt
 import random
 
+from journal.models import Reflection
 from needs.models import CatalogueNeed, CheckIn, Need
 from needs.services import local_today, needs_adopt, profile_for
 
@@ -13,6 +14,17 @@ DEMO_NEEDS = [
     "room-to-think",
     "moments-of-awe",
     "belonging",
+]
+DEMO_REFLECTIONS = [
+    (1, "A slower Sunday", "Turned the phone off until noon. I noticed how much **quieter** my head gets."),
+    (6, "Asking for help", "I told a friend I needed someone to *just listen*. It was easier than I feared."),
+    (20, "", "Tired again. I keep saying yes to evening plans when what I need is an early night."),
+    (
+        45,
+        "Walk by the river",
+        "Forty minutes outside and the knot in my shoulders loosened.\n\n- more of this\n- less scrolling",
+    ),
+    (90, "Starting out", "First entry. Writing down what I need feels strange, and useful."),
 ]
 DEMO_NOTES = ["A slow morning helped.", "Too many late nights this week.", "Long walk with a friend.", ""]
 
@@ -41,4 +53,13 @@ def demo_data_create(*, user) -> str:
             checkin.seal("note", rng.choice(DEMO_NOTES) if back % 9 == 0 else "", owner=user)
             checkins.append(checkin)
     CheckIn.objects.bulk_create(checkins)
-    return f"sample data: {len(needs)} needs, {len(checkins)} check-ins over 120 days"
+    reflections = 0
+    for back, title, body in DEMO_REFLECTIONS:
+        reflection = Reflection(owner=user, date=today - dt.timedelta(days=back))
+        reflection.seal("title", title, owner=user)
+        reflection.seal("body", body, owner=user)
+        reflection.anxiety, reflection.confidence = rng.randint(2, 7), rng.randint(3, 8)
+        reflection.save()
+        reflection.needs.set(rng.sample(needs, k=min(2, len(needs))))
+        reflections += 1
+    return f"sample data: {len(needs)} needs, {len(checkins)} check-ins, {reflections} reflections"
