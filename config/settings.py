@@ -269,6 +269,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Email -----------------------------------------------------------------------------------
 
+# The public address of the site, for links in emails (reminders, unsubscribe).
+ATTUNE_SITE_URL = env_str(
+    "ATTUNE_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "https://" + (ALLOWED_HOSTS or ["localhost"])[0]
+)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Attune <no-reply@attune.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if DEBUG and not env_str("EMAIL_HOST"):

@@ -141,3 +141,19 @@ class JournalFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise ValidationError("The start of the date range is after its end.")
         return data
+
+
+class ReminderForm(forms.ModelForm):
+    class Meta:
+        from journal.models import Reminder
+
+        model = Reminder
+        fields = ["daily_enabled", "daily_time", "weekly_enabled", "weekly_day", "weekly_time"]
+        widgets = {
+            "daily_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "weekly_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        labels = {"weekly_time": "at"}
+        help_texts = {
+            "daily_enabled": "A short nudge with a link. It never contains anything you wrote or the names of your needs.",
+        }

@@ -1,5 +1,7 @@
 """The journal: prompts (staff-curated and a person's own), reflections, drafts, and prompts of the day."""
 
+import calendar
+import datetime as dt
 import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -155,3 +157,38 @@ class PromptShown(OwnedModel):
 
     def __str__(self) -> str:
         return f"prompt of {self.date}"
+
+
+class Reminder(OwnedModel):
+    """Opt-in reminder emails, kept as the person's local time and the zone it is in."""
+
+    daily_enabled = models.BooleanField("email me a daily reminder", default=False)
+    daily_time = models.TimeField("at", default=dt.time(20, 0))
+    weekly_enabled = models.BooleanField("email me a weekly review", default=False)
+    weekly_day = models.PositiveSmallIntegerField(
+        "on", choices=[(i, name) for i, name in enumerate(calendar.day_name)], default=6
+    )
+    weekly_time = models.TimeField("at ", default=dt.time(18, 0))
+    time_zone = models.CharField(max_length=64, default="UTC")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner"], name="reminder_one_per_person")]
+
+    def __str__(self) -> str:
+        return "reminder settings"
+
+
+class ReminderSent(OwnedModel):
+    """One row per reminder and local date: the idempotency key that makes a double send impossible."""
+
+    kind = models.CharField(max_length=8, choices=[("daily", "daily"), ("weekly", "weekly")])
+    local_date = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "kind", "local_date"], name="reminder_sent_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder for {self.local_date}"

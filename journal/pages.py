@@ -9,7 +9,7 @@ from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from journal.services import prompt_of_the_day
+from journal.dashboard import dashboard
 from needs.services import local_today
 
 # Fields never echoed back on the CSRF failure page: secrets are not "text a person wrote".
@@ -22,11 +22,7 @@ SECRET_FIELD_HINTS = ("password", "csrf", "token", "code", "secret", "otp", "key
 def home(request):
     if request.user.is_authenticated:
         today = local_today(request.user)
-        return render(
-            request,
-            "journal/home.html",
-            {"prompt": prompt_of_the_day(user=request.user, today=today), "today": today},
-        )
+        return render(request, "journal/home.html", dashboard(user=request.user, today=today))
     return render(request, "journal/landing.html")
 
 

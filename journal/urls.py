@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import pages, prompt_views, views
+from . import insight_views, pages, prompt_views, settings_views, views
 
 app_name = "journal"
 
 urlpatterns = [
     path("privacy/", pages.privacy, name="privacy"),
+    path("settings/", settings_views.settings_page, name="settings"),
+    path("reminders/unsubscribe/<str:token>/", settings_views.unsubscribe, name="unsubscribe"),
+    path("insights/", insight_views.insights_page, name="insights"),
+    path("insights/week/", insight_views.weekly_review, name="weekly_review"),
     path("journal/", views.reflection_list, name="reflection_list"),
     path("journal/calendar/", views.journal_calendar, name="calendar"),
     path("journal/new/", views.reflection_create, name="reflection_create"),

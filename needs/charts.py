@@ -133,3 +133,82 @@ def wheel(slices, *, size=320) -> list[Wedge]:
             )
         )
     return wedges
+
+
+@dataclass
+class Series:
+    key: str
+    label: str
+    points: str
+    dots: list[tuple[float, float, str, float]]
+
+
+@dataclass
+class MultiLineChart:
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_width: int
+    plot_height: int
+    series: list[Series]
+    y_ticks: list[tuple[float, int]]
+    x_ticks: list[tuple[float, str]]
+
+
+def multi_line_chart(series: list[tuple[str, str, list[tuple[dt.date, float]]]], *, width=720, height=280):
+    """Several weekly lines on one time axis: [(key, label, [(week, value 0–10)])]."""
+    days = sorted({day for _, _, points in series for day, _ in points})
+    if not days:
+        return None
+    left, top, right, bottom = 36, 12, 12, 32
+    plot_w, plot_h = width - left - right, height - top - bottom
+    first, last = days[0], days[-1]
+    span = max((last - first).days, 1)
+
+    def x(day):
+        return (
+            round(left + plot_w / 2, 1)
+            if first == last
+            else round(left + (day - first).days / span * plot_w, 1)
+        )
+
+    built = []
+    for key, label, points in series:
+        dots = [(x(day), _y(value, top, plot_h), day.isoformat(), value) for day, value in points]
+        built.append(Series(key, label, " ".join(f"{dx},{dy}" for dx, dy, _, _ in dots), dots))
+    count = min(len(days), 6)
+    x_ticks = []
+    for i in range(count):
+        day = days[round(i * (len(days) - 1) / max(count - 1, 1))]
+        x_ticks.append((x(day), day.strftime("%-d %b %Y") if span > 200 else day.strftime("%-d %b")))
+    y_ticks = [(_y(v, top, plot_h), v) for v in (0, 2, 4, 6, 8, 10)]
+    return MultiLineChart(width, height, left, top, plot_w, plot_h, built, y_ticks, x_ticks)
+
+
+@dataclass
+class HeatCell:
+    x: int
+    y: int
+    date: dt.date
+    level: int  # 0 none, 1–4 average score bands
+    average: float | None
+    reflections: int
+
+
+def heatmap(
+    days: list[tuple[dt.date, float | None, int]], *, cell=13, gap=3
+) -> tuple[list[HeatCell], int, int]:
+    """A year of days in week columns (Monday at the top). Level bands: <3, <5, <7, ≥7."""
+    if not days:
+        return [], 0, 0
+    start = days[0][0] - dt.timedelta(days=days[0][0].weekday())
+    cells = []
+    for day, average, reflections in days:
+        column = (day - start).days // 7
+        level = 0 if average is None else 1 if average < 3 else 2 if average < 5 else 3 if average < 7 else 4
+        cells.append(
+            HeatCell(column * (cell + gap), day.weekday() * (cell + gap), day, level, average, reflections)
+        )
+    columns = (days[-1][0] - start).days // 7 + 1
+    return cells, columns * (cell + gap), 7 * (cell + gap)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -64,17 +62,32 @@ class SignupExtraForm(forms.Form):
         )
 
 
-class TimeZoneForm(forms.ModelForm):
+DAY_END_CHOICES = [(dt.time(h, 0), f"{h:02d}:00" + (" (midnight)" if h == 0 else "")) for h in range(0, 7)]
+
+
+class ProfileSettingsForm(forms.ModelForm):
     time_zone = TimeZoneField()
+    day_ends_at = forms.TypedChoiceField(
+        label="My day ends at",
+        choices=[(t.strftime("%H:%M"), label) for t, label in DAY_END_CHOICES],
+        coerce=lambda value: dt.time.fromisoformat(value),
+        help_text="Up late? With 04:00, anything before 4 in the morning still counts as the day before.",
+    )
+    low_score_threshold = forms.TypedChoiceField(
+        label="A need is running low below",
+        choices=[(n, str(n)) for n in range(1, 11)],
+        coerce=int,
+        help_text="Needs that stay below this score for two weeks are gently pointed out on your home page.",
+    )
 
     class Meta:
         model = Profile
-        fields = ["time_zone"]
+        fields = ["time_zone", "day_ends_at", "low_score_threshold", "show_streak", "colour_mode"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("save", "Save settings"))
+        if self.instance.day_ends_at:
+            self.initial["day_ends_at"] = self.instance.day_ends_at.strftime("%H:%M")
 
 
 class NeedForm(forms.ModelForm):

@@ -1,5 +1,6 @@
 """Needs: the four categories, the staff catalogue, a person's needs and their check-ins."""
 
+import datetime as dt
 import uuid
 import zoneinfo
 
@@ -57,14 +58,35 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
+class ColourMode(models.TextChoices):
+    AUTO = "auto", "Follow my device"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+
+
 class Profile(models.Model):
-    """A person's preferences. Created on first need; time zone proposed by the browser."""
+    """A person's preferences. Created at sign-up (time zone proposed by the browser) or on first use."""
 
     owner = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", editable=False
     )
     time_zone = models.CharField(max_length=64, default="UTC")
     time_zone_confirmed = models.BooleanField(default=False)
+    day_ends_at = models.TimeField(
+        "my day ends at",
+        default=dt.time(0, 0),
+        help_text="Up late? With 04:00, anything before 4 in the morning still counts as the day before.",
+    )
+    low_score_threshold = models.PositiveSmallIntegerField(
+        "a need is running low below",
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Needs that stay below this score for two weeks are gently pointed out on your home page.",
+    )
+    show_streak = models.BooleanField("show my current run of days", default=True)
+    colour_mode = models.CharField(
+        "colours", max_length=8, choices=ColourMode.choices, default=ColourMode.AUTO
+    )
 
     objects = OwnedQuerySet.as_manager()
 

@@ -22,16 +22,25 @@ CATALOGUE_FILE = Path(__file__).resolve().parent / "data" / "catalogue.json"
 
 
 def profile_for(user) -> Profile:
-    cached = getattr(user, "_attune_profile", None)
-    if cached is None:
-        cached, _ = Profile.objects.get_or_create(owner=user)
-        user._attune_profile = cached
-    return cached
+    """The person's profile, created on first use. Cached on the user for the request (`user.profile`)."""
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        profile, _ = Profile.objects.get_or_create(owner=user)
+        user.profile = profile
+        return profile
+
+
+def local_date_of(moment: dt.datetime, profile: Profile) -> dt.date:
+    """The person's date for a moment: their time zone, and their day ends when they say it does."""
+    local = moment.astimezone(profile.zone)
+    ends = profile.day_ends_at
+    return (local - dt.timedelta(hours=ends.hour, minutes=ends.minute)).date()
 
 
 def local_today(user) -> dt.date:
-    """Today's date where the person lives (their profile's time zone)."""
-    return timezone.now().astimezone(profile_for(user).zone).date()
+    """Today's date for the person (time zone and day-end from their settings)."""
+    return local_date_of(timezone.now(), profile_for(user))
 
 
 # --- Catalogue ------------------------------------------------------------------------------------
@@ -195,3 +204,42 @@ def wheel(*, user, today: dt.date) -> list[WheelSlice]:
         WheelSlice(value, label, average(now[value]), average(earlier[value]))
         for value, label in Category.choices
     ]
+
+
+# --- Dashboard pieces that belong to needs -----------------------------------------------------------
+
+
+@dataclass
+class QuickRow:
+    need: Need
+    score: int | None
+
+
+def quick_checkin(*, user, today: dt.date, recent: list[tuple] | None = None) -> list[QuickRow]:
+    """Today's active needs with today's score if rated. `recent` may pass (need_id, date, score) rows."""
+    needs = list(Need.objects.for_user(user).active())
+    if recent is None:
+        recent = list(
+            CheckIn.objects.for_user(user).filter(date=today).values_list("need_id", "date", "score")
+        )
+    today_scores = {need_id: score for need_id, day, score in recent if day == today}
+    return [QuickRow(need, today_scores.get(need.pk)) for need in needs]
+
+
+def running_low(*, needs: list[Need], recent: list[tuple], today: dt.date, threshold: int, days: int = 14):
+    """Needs whose every check-in over the last `days` days was below the threshold, with at least one
+    check-in in the first and the last week of that stretch (so 'stayed low for 14+ days' is true)."""
+    start = today - dt.timedelta(days=days - 1)
+    by_need: dict = defaultdict(list)
+    for need_id, day, score in recent:
+        if start <= day <= today:
+            by_need[need_id].append((day, score))
+    low = []
+    for need in needs:
+        points = by_need.get(need.pk, [])
+        if not points or max(s for _, s in points) >= threshold:
+            continue
+        first, last = min(d for d, _ in points), max(d for d, _ in points)
+        if first <= start + dt.timedelta(days=6) and last >= today - dt.timedelta(days=6):
+            low.append(need)
+    return low

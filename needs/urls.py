@@ -16,5 +16,4 @@ urlpatterns = [
     path("check-in/", views.checkin, name="checkin"),
     path("check-ins/<uuid:pk>/", views.checkin_edit, name="checkin_edit"),
     path("wheel/", views.wheel, name="wheel"),
-    path("settings/", views.settings_view, name="settings"),
 ]

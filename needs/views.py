@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from needs import charts, hooks, services
-from needs.forms import AdoptForm, CheckInDateForm, CheckInEditForm, CheckInFormSet, NeedForm, TimeZoneForm
+from needs.forms import AdoptForm, CheckInDateForm, CheckInEditForm, CheckInFormSet, NeedForm
 from needs.models import CATEGORY_DESCRIPTIONS, CatalogueNeed, Category, CheckIn, Need
 
 RANGES = {"90d": ("90 days", 90), "1y": ("1 year", 365), "all": ("All time", None)}
@@ -201,6 +201,19 @@ def checkin(request):
                 for f in formset.forms
             }
             saved = services.checkins_save(user=request.user, date=date, ratings=ratings)
+            if request.POST.get("quick"):
+                if request.htmx:
+                    return render(
+                        request,
+                        "needs/_quick_checkin.html#quick-checkin",
+                        {
+                            "quick_rows": services.quick_checkin(user=request.user, today=today),
+                            "quick_saved": True,
+                            "score_values": range(11),
+                        },
+                    )
+                messages.success(request, f"Today’s check-in is saved: {saved} rated. Thank you.")
+                return redirect("home")
             if saved:
                 messages.success(
                     request, f"Check-in saved for {date:%A %-d %B %Y}: {saved} rated. Thank you."
@@ -276,18 +289,3 @@ def wheel(request):
             "has_data": any(s.now for s in slices),
         },
     )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def settings_view(request):
-    profile = services.profile_for(request.user)
-    form = TimeZoneForm(_posted(request), instance=profile)
-    if request.method == "POST" and form.is_valid():
-        profile = form.save(commit=False)
-        profile.time_zone_confirmed = True
-        profile.save()
-        messages.success(
-            request, f"Settings saved. Your days now follow {profile.time_zone.replace('_', ' ')}."
-        )
-        return redirect("needs:settings")
-    return render(request, "needs/settings.html", {"form": form})

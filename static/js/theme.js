@@ -3,8 +3,11 @@
 (function () {
   "use strict";
   var KEY = "attune-colour-mode";
+  // This device's choice (the header menu) wins; otherwise the person's setting; otherwise the system.
   function stored() {
-    try { return localStorage.getItem(KEY) || "auto"; } catch (e) { return "auto"; }
+    var device = null;
+    try { device = localStorage.getItem(KEY); } catch (e) { /* storage blocked */ }
+    return device || document.documentElement.getAttribute("data-colour-preference") || "auto";
   }
   function resolved(mode) {
     if (mode === "light" || mode === "dark") return mode;

@@ -187,9 +187,9 @@ def test_time_zone_is_chosen_at_sign_up(client, db):
 
 def test_time_zone_is_editable_in_settings_and_unknown_zones_are_refused(client, alice):
     client.force_login(alice)
-    bad = client.post(reverse("needs:settings"), {"time_zone": "Mars/Olympus_Mons"})
+    bad = client.post(reverse("journal:settings"), {"time_zone": "Mars/Olympus_Mons"})
     assert "Select a valid choice." in bad.content.decode()
-    client.post(reverse("needs:settings"), {"time_zone": "Asia/Tokyo"})
+    client.post(reverse("journal:settings"), {"time_zone": "Asia/Tokyo"})
     assert Profile.objects.get(owner=alice).time_zone == "Asia/Tokyo"
 
 

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from journal.reminders import send_due
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the reminder emails that are due now. Run every minute from cron; safe on several machines at "
+        "once (each reminder is claimed before it is sent) and across daylight-saving changes."
+    )
+
+    def handle(self, *args, **options):
+        sent = send_due(timezone.now())
+        self.stdout.write(f"Sent {sent} reminder(s).")
