@@ -52,7 +52,7 @@ def history_create(
         made.append(need)
     Need.objects.bulk_create(made)
     checkins = []
-    for index, need in enumerate(made):
+    for need in made:
         phase = rng.random() * math.tau
         for back in range(days):
             day = today - dt.timedelta(days=back)
