@@ -19,11 +19,13 @@ TESTENV := DJANGO_DEBUG=False ATTUNE_HTTPS=False \
 	ATTUNE_EMAIL_VERIFICATION=mandatory
 
 .PHONY: help run test serve bench lint format clean chromium
+BENCH_DB ?= sqlite:///$(CURDIR)/var/bench.sqlite3
 
 help:
 	@echo "make run    install, migrate, load starter content, serve http://127.0.0.1:8000 (local, SQLite)"
 	@echo "make test   install and run every check: ruff, Django checks, migrations, pytest + browser tests"
 	@echo "make serve  production mode: no dev dependencies, collectstatic, migrate, gunicorn"
+	@echo "make bench  seed a decade of data, serve with gunicorn, measure with wrk (docs/benchmarks.md)"
 
 # uv goes into a folder of the repo, never system-wide.
 $(UV):
@@ -62,6 +64,15 @@ serve: $(UV)
 	$(PY) manage.py load_starter_content
 	exec .venv/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+# Seeds (once) a decade of data on DATABASE_URL (default: var/bench.sqlite3), serves it with gunicorn, measures.
+bench: $(UV)
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(UV) sync --frozen
+	$(LOCAL) DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)} $(PY) manage.py migrate --noinput -v 0
+	$(LOCAL) DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)} $(PY) manage.py createcachetable
+	$(LOCAL) DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)} $(PY) manage.py load_starter_content
+	$(LOCAL) DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)} $(PY) manage.py bench $(BENCH_ARGS)
 
 lint: $(UV)
 	$(UV) sync --frozen

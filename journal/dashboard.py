@@ -50,7 +50,11 @@ def activity_dates(user, *, today: dt.date) -> set[dt.date]:
         CheckIn.objects.for_user(user).filter(date__gte=since, date__lte=today).order_by().values_list("date")
     )
     reflections = (
-        Reflection.objects.for_user(user).live().filter(date__gte=since, date__lte=today).order_by().values_list("date")
+        Reflection.objects.for_user(user)
+        .live()
+        .filter(date__gte=since, date__lte=today)
+        .order_by()
+        .values_list("date")
     )
     return {row[0] for row in checkins.union(reflections)}
 

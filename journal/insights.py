@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Avg, Count
 from django.db.models.functions import TruncWeek
 
 from journal.models import Reflection
-from needs.models import Category, CheckIn
+from needs.models import Category, CheckIn, Need
 
 RANGES = {"30d": ("30 days", 30), "90d": ("90 days", 90), "1y": ("1 year", 365), "all": ("All time", None)}
 MIN_PAIRED_DAYS = 20  # fewer paired days than this and a correlation says nothing
@@ -96,18 +98,13 @@ def feelings_weekly(user, since, today) -> list[dict]:
     ]
 
 
-def pearson(pairs: list[tuple[float, float]]) -> float | None:
-    n = len(pairs)
+def pearson_from_sums(n: int, sx: float, sy: float, sxx: float, syy: float, sxy: float) -> float | None:
     if n < MIN_PAIRED_DAYS:
         return None
-    mean_x = sum(x for x, _ in pairs) / n
-    mean_y = sum(y for _, y in pairs) / n
-    sxx = sum((x - mean_x) ** 2 for x, _ in pairs)
-    syy = sum((y - mean_y) ** 2 for _, y in pairs)
-    if sxx == 0 or syy == 0:
+    var_x, var_y = n * sxx - sx * sx, n * syy - sy * sy
+    if var_x <= 0 or var_y <= 0:
         return None
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in pairs)
-    return sxy / math.sqrt(sxx * syy)
+    return (n * sxy - sx * sy) / math.sqrt(var_x * var_y)
 
 
 @dataclass
@@ -129,41 +126,60 @@ class Pattern:
         )
 
 
+# Per need: the sums a Pearson correlation needs, pairing each day's score with that day's average feeling.
+# One grouped query over a year of check-ins, so the page doesn't pull thousands of rows into Python.
+PATTERN_SQL = """
+SELECT c.need_id, {sums}
+FROM needs_checkin c
+JOIN (
+    SELECT r.date AS day, AVG(r.anxiety) AS anxiety, AVG(r.confidence) AS confidence
+    FROM journal_reflection r
+    WHERE r.owner_id = %s AND r.deleted_at IS NULL AND r.date >= %s AND r.date <= %s
+    GROUP BY r.date
+) f ON f.day = c.date
+WHERE c.owner_id = %s AND c.date >= %s AND c.date <= %s
+GROUP BY c.need_id
+"""
+FEELINGS = ("anxiety", "confidence")
+
+
+def _sums_sql() -> str:
+    parts = []
+    for name in FEELINGS:
+        has = f"CASE WHEN f.{name} IS NOT NULL THEN 1 ELSE 0 END"
+        x = f"(c.score * {has})"
+        parts += [
+            f"SUM({has})",
+            f"SUM({x})",
+            f"SUM(COALESCE(f.{name}, 0))",
+            f"SUM({x} * c.score)",
+            f"SUM(COALESCE(f.{name}, 0) * COALESCE(f.{name}, 0))",
+            f"SUM(c.score * COALESCE(f.{name}, 0))",
+        ]
+    return ", ".join(parts)
+
+
 def feeling_patterns(user, today: dt.date, days: int = 365) -> list[Pattern]:
-    """Which needs move together with the feelings, over the last year, where there is enough data."""
+    """Which needs move together with the feelings over the last year, where there is enough data."""
     since = today - dt.timedelta(days=days - 1)
-    daily_feelings = {
-        r["date"]: r
-        for r in Reflection.objects.for_user(user)
-        .live()
-        .filter(date__gte=since, date__lte=today)
-        .values("date")
-        .annotate(anxiety=Avg("anxiety"), confidence=Avg("confidence"))
-    }
-    if len(daily_feelings) < MIN_PAIRED_DAYS:
+    with connection.cursor() as cursor:
+        cursor.execute(PATTERN_SQL.format(sums=_sums_sql()), [user.pk, since, today, user.pk, since, today])
+        rows = cursor.fetchall()
+    if not rows:
         return []
-    scores: dict = defaultdict(list)
-    names = {}
-    for need_id, name, category, day, score in (
-        CheckIn.objects.for_user(user)
-        .filter(date__gte=since, date__lte=today, date__in=list(daily_feelings))
-        .values_list("need_id", "need__name", "need__category", "date", "score")
-    ):
-        scores[need_id].append((day, score))
-        names[need_id] = (name, category)
+    names = dict(
+        (str(pk), (name, category))
+        for pk, name, category in Need.objects.for_user(user).values_list("pk", "name", "category")
+    )
     patterns = []
-    for need_id, points in scores.items():
-        for feeling in ("anxiety", "confidence"):
-            pairs = [
-                (score, float(daily_feelings[day][feeling]))
-                for day, score in points
-                if daily_feelings[day][feeling] is not None
-            ]
-            r = pearson(pairs)
-            if r is not None and abs(r) >= MIN_STRENGTH:
-                patterns.append(
-                    Pattern(names[need_id][0], names[need_id][1], feeling, round(r, 2), len(pairs))
-                )
+    for row in rows:
+        need_id = str(uuid.UUID(str(row[0]))) if not isinstance(row[0], uuid.UUID) else str(row[0])
+        for index, feeling in enumerate(FEELINGS):
+            n, sx, sy, sxx, syy, sxy = (float(v or 0) for v in row[1 + index * 6 : 7 + index * 6])
+            r = pearson_from_sums(int(n), sx, sy, sxx, syy, sxy)
+            if r is not None and abs(r) >= MIN_STRENGTH and need_id in names:
+                name, category = names[need_id]
+                patterns.append(Pattern(name, category, feeling, round(r, 2), int(n)))
     return sorted(patterns, key=lambda p: -abs(p.r))[:6]
 
 

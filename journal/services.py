@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from journal.models import TRASH_DAYS, Draft, PersonalPrompt, Prompt, PromptShown, Reflection, Step
+from needs.crypto import open_text
 from needs.models import Category, CheckIn
 
 PROMPTS_FILE = Path(__file__).resolve().parent / "data" / "prompts.json"
@@ -253,27 +254,36 @@ def snippet(text: str, pattern: re.Pattern, width: int = 90) -> str:
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
-def reflections_search(*, user, queryset, query: str) -> list[Match]:
-    """Decrypt the person's own reflections in the app and match every word (case-insensitive)."""
+def search_ids(*, user, queryset, query: str) -> list:
+    """Ids of the person's reflections whose title or body holds every word (case-insensitive).
+
+    The texts are decrypted here, in the app, one by one: no index of anyone's words exists anywhere.
+    """
     words = [w for w in query.split() if w][:8]
     if not words:
         return []
     patterns = [re.compile(re.escape(w), re.IGNORECASE) for w in words]
+    label = Reflection._meta.label_lower
+    found = []
+    for pk, title, body in queryset.values_list("pk", "title", "body"):
+        haystack = open_text(user, title, label=label, row_id=pk, field="title") + "\n"
+        haystack += open_text(user, body, label=label, row_id=pk, field="body")
+        if all(p.search(haystack) for p in patterns):
+            found.append(pk)
+    return found
+
+
+def search_matches(*, user, reflections, query: str) -> list[Match]:
+    """Highlighted titles and snippets for one page of search results."""
+    words = [w for w in query.split() if w][:8]
     any_word = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
     matches = []
-    for reflection in queryset:
+    for reflection in reflections:
         title = reflection.reveal("title", owner=user)
         body = reflection.reveal("body", owner=user)
-        haystack = f"{title}\n{body}"
-        if all(p.search(haystack) for p in patterns):
-            matches.append(
-                Match(
-                    reflection,
-                    title,
-                    highlight(title, any_word),
-                    highlight(snippet(body, any_word), any_word),
-                )
-            )
+        matches.append(
+            Match(reflection, title, highlight(title, any_word), highlight(snippet(body, any_word), any_word))
+        )
     return matches
 
 

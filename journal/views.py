@@ -55,11 +55,15 @@ def reflection_list(request):
         Prefetch("needs", queryset=Need.objects.only("id", "name", "category"))
     )
     if query:
-        results = services.reflections_search(user=request.user, queryset=queryset, query=query)
-        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        ids = services.search_ids(user=request.user, queryset=queryset.order_by(), query=query)
+        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+        on_page = {r.pk: r for r in queryset.filter(pk__in=list(page))}
+        matches = services.search_matches(
+            user=request.user, reflections=[on_page[pk] for pk in page if pk in on_page], query=query
+        )
         entries = [
             {"reflection": m.reflection, "title_html": m.title_html, "excerpt_html": m.snippet_html}
-            for m in page
+            for m in matches
         ]
     else:
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
