@@ -192,3 +192,20 @@ class ReminderSent(OwnedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} reminder for {self.local_date}"
+
+
+class ImportedRecord(OwnedModel):
+    """Which record of an imported file became which row here, so importing a file again adds nothing."""
+
+    kind = models.CharField(max_length=16)
+    source_id = models.CharField(max_length=64)
+    target_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "kind", "source_id"], name="imported_record_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"imported {self.kind}"

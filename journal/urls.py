@@ -1,12 +1,19 @@
 from django.urls import path
 
-from . import insight_views, pages, prompt_views, settings_views, views
+from . import data_views, insight_views, pages, prompt_views, settings_views, views
 
 app_name = "journal"
 
 urlpatterns = [
     path("privacy/", pages.privacy, name="privacy"),
     path("settings/", settings_views.settings_page, name="settings"),
+    path("settings/data/", data_views.data_page, name="data"),
+    path("settings/data/export.json", data_views.export_json, name="export_json"),
+    path("settings/data/export.zip", data_views.export_markdown, name="export_markdown"),
+    path("settings/data/export.csv", data_views.export_csv, name="export_csv"),
+    path("settings/data/import/", data_views.import_page, name="import"),
+    path("settings/delete-account/", data_views.delete_account, name="delete_account"),
+    path("goodbye/", data_views.goodbye, name="goodbye"),
     path("reminders/unsubscribe/<str:token>/", settings_views.unsubscribe, name="unsubscribe"),
     path("insights/", insight_views.insights_page, name="insights"),
     path("insights/week/", insight_views.weekly_review, name="weekly_review"),
