@@ -187,9 +187,13 @@ def test_time_zone_is_chosen_at_sign_up(client, db):
 
 def test_time_zone_is_editable_in_settings_and_unknown_zones_are_refused(client, alice):
     client.force_login(alice)
-    bad = client.post(reverse("journal:settings"), {"time_zone": "Mars/Olympus_Mons"})
+    form = {
+        "profile-day_ends_at": "00:00", "profile-low_score_threshold": "4", "profile-colour_mode": "auto",
+        "reminder-daily_time": "20:00", "reminder-weekly_day": "6", "reminder-weekly_time": "18:00",
+    }  # fmt: skip
+    bad = client.post(reverse("journal:settings"), {**form, "profile-time_zone": "Mars/Olympus_Mons"})
     assert "Select a valid choice." in bad.content.decode()
-    client.post(reverse("journal:settings"), {"time_zone": "Asia/Tokyo"})
+    client.post(reverse("journal:settings"), {**form, "profile-time_zone": "Asia/Tokyo"})
     assert Profile.objects.get(owner=alice).time_zone == "Asia/Tokyo"
 
 
