@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from journal import pages
+from needs import share_views
 
 admin.site.site_header = "Attune curation"
 admin.site.site_title = "Attune curation"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("", include("journal.urls")),
     path("needs/", include("needs.urls")),
+    path("c/<str:token>/", share_views.card_public, name="card_public"),
     path("accounts/", include("allauth.urls")),
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
 ]

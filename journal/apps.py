@@ -7,6 +7,8 @@ class JournalConfig(AppConfig):
 
     def ready(self) -> None:
         from journal.need_page import linked_reflections
-        from needs.hooks import register_need_page_section
+        from journal.relationship_page import stepping_back_prompts
+        from needs.hooks import register_need_page_section, register_relationship_page_section
 
         register_need_page_section(linked_reflections)
+        register_relationship_page_section(stepping_back_prompts)

@@ -114,9 +114,53 @@ def build_email(due: Due) -> EmailMessage:
     return message
 
 
+def send_pause_plan_check_backs(now: dt.datetime) -> int:
+    """On a pause plan's check-back day, at the person's reminder time, a nudge — if reminders are on.
+
+    The plan is claimed by setting `reminded_on` in one UPDATE, so concurrent runners send it once.
+    """
+    from needs.openness import PausePlan
+
+    sent = 0
+    for reminder in Reminder.objects.filter(models_enabled()).select_related("owner"):
+        zone = _zone(reminder.time_zone)
+        local_today = now.astimezone(zone).date()
+        at = reminder.daily_time if reminder.daily_enabled else reminder.weekly_time
+        moment = scheduled_at(local_today, at, zone)
+        if not (moment <= now < moment + GRACE):
+            continue
+        for plan in PausePlan.objects.filter(
+            owner=reminder.owner, check_back_on__lte=local_today, reminded_on__isnull=True
+        ):
+            if not PausePlan.objects.filter(pk=plan.pk, reminded_on__isnull=True).update(
+                reminded_on=local_today
+            ):
+                continue  # another runner claimed it
+            link = _absolute(reverse("needs:relationship_detail", args=[plan.relationship_id]))
+            unsubscribe = _absolute(
+                reverse("journal:unsubscribe", args=[unsubscribe_token(reminder.owner_id, "all")])
+            )
+            body = render_to_string("emails/pause_check_back.txt", {"link": link, "unsubscribe": unsubscribe})
+            message = EmailMessage(
+                subject="Attune: a check-back you planned", body=body, to=[reminder.owner.email]
+            )
+            message.extra_headers = {
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+            try:
+                message.send()
+            except Exception:
+                logger.exception("Check-back email failed for person %s", reminder.owner_id)
+                PausePlan.objects.filter(pk=plan.pk).update(reminded_on=None)
+                continue
+            sent += 1
+    return sent
+
+
 def send_due(now: dt.datetime) -> int:
     """Send every reminder due at `now`, each at most once. Returns how many were sent."""
-    sent = 0
+    sent = send_pause_plan_check_backs(now)
     for due in due_reminders(now):
         try:
             with transaction.atomic():

@@ -17,3 +17,19 @@ def register_need_page_section(section: Callable) -> Callable:
 
 def need_page_sections(request, need) -> list[tuple[str, dict]]:
     return [found for section in NEED_PAGE_SECTIONS if (found := section(request, need))]
+
+
+# Each section: (request, relationship, strained needs) -> (template name, context) or None.
+RELATIONSHIP_PAGE_SECTIONS: list[Callable] = []
+
+
+def register_relationship_page_section(section: Callable) -> Callable:
+    if section not in RELATIONSHIP_PAGE_SECTIONS:
+        RELATIONSHIP_PAGE_SECTIONS.append(section)
+    return section
+
+
+def relationship_page_sections(request, relationship, strained) -> list[tuple[str, dict]]:
+    return [
+        found for section in RELATIONSHIP_PAGE_SECTIONS if (found := section(request, relationship, strained))
+    ]

@@ -12,7 +12,10 @@ from django.db.models.functions import Lower
 from needs.crypto import DataKey, SealedFieldsMixin
 from needs.owned import OwnedModel, OwnedQuerySet
 
-__all__ = ["DataKey", "Category", "CatalogueNeed", "Profile", "Need", "CheckIn"]
+__all__ = [
+    "DataKey", "Category", "CatalogueNeed", "Profile", "Need", "CheckIn", "Statement", "LoveProfile", "Card",
+    "Invitation", "Connection", "SharedNeed", "Answer", "Relationship", "RelationshipRating", "PausePlan",
+]  # fmt: skip
 
 TEXT_LIMIT = 10_000
 
@@ -173,3 +176,18 @@ class CheckIn(SealedFieldsMixin, OwnedModel):
 
     def __str__(self) -> str:
         return f"check-in {self.date}"
+
+
+# Openness and stepping back live in their own module; imported here so Django sees the models.
+from needs.openness import (  # noqa: E402
+    Answer,
+    Card,
+    Connection,
+    Invitation,
+    LoveProfile,
+    PausePlan,
+    Relationship,
+    RelationshipRating,
+    SharedNeed,
+    Statement,
+)

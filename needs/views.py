@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from needs import charts, hooks, services
 from needs.forms import AdoptForm, CheckInDateForm, CheckInEditForm, CheckInFormSet, NeedForm
-from needs.models import CATEGORY_DESCRIPTIONS, CatalogueNeed, Category, CheckIn, Need
+from needs.models import CATEGORY_DESCRIPTIONS, CatalogueNeed, Category, CheckIn, Need, Statement
+from needs.share_views import statements_of
 
 RANGES = {"90d": ("90 days", 90), "1y": ("1 year", 365), "all": ("All time", None)}
 
@@ -141,6 +142,9 @@ def need_detail(request, pk):
             "recent": recent,
             "checkin_count": len(shown),
             "sections": hooks.need_page_sections(request, need),
+            "statements": statements_of(
+                request.user, Statement.objects.for_user(request.user).filter(need=need)
+            ),
         },
     )
 

@@ -1,6 +1,8 @@
 """Reminder emails: due at local time across zones and DST changes, sent once, unsubscribable, no user text."""
 
+import base64
 import datetime as dt
+import json
 import threading
 import zoneinfo
 
@@ -143,7 +145,11 @@ def test_one_click_unsubscribe_and_a_tampered_link_is_refused(client, alice):
     assert not Reminder.objects.get(owner=alice).daily_enabled
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     assert client.get(reverse("journal:unsubscribe", args=[tampered])).status_code == 404
-    forged = unsubscribe_token(alice.pk, "daily").replace(str(alice.pk), "999", 1)
+    # Someone else's id with alice's signature: refused.
+    payload, stamp, signature = token.split(":")
+    other = base64.urlsafe_b64encode(json.dumps({"u": alice.pk + 1, "k": "daily"}).encode()).decode().rstrip("=")
+    assert other != payload
+    forged = f"{other}:{stamp}:{signature}"
     assert client.post(reverse("journal:unsubscribe", args=[forged])).status_code == 404
 
 

@@ -1,0 +1,191 @@
+"""Forms for statements, the love profile, cards, connections and relationships. `owner` is never a field."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from needs.forms import LongText, ScoreField, without_maxlength
+from needs.models import Need
+from needs.openness import Answer, RelationshipKind, Statement
+
+SHORT = 2000
+
+
+def _needs_field(owner, **kwargs) -> forms.ModelMultipleChoiceField:
+    field = forms.ModelMultipleChoiceField(
+        queryset=Need.objects.for_user(owner).active(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        error_messages={
+            "invalid_choice": "One of the chosen needs isn’t yours.",
+            "invalid_pk_value": "One of the chosen needs isn’t yours.",
+        },
+        **kwargs,
+    )
+    field.label_from_instance = lambda need: need.name
+    return field
+
+
+class StatementForm(forms.Form):
+    observation = LongText(
+        label="What happened",
+        required=True,
+        max_length=SHORT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Just what a camera would have seen — no judging. “When the plans changed at the last minute…”",
+    )
+    feeling = LongText(
+        label="What I felt",
+        required=True,
+        max_length=SHORT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="“…I felt unsettled and a bit alone…”",
+    )
+    need_words = LongText(
+        label="What I need",
+        required=True,
+        max_length=SHORT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="“…because I need to be able to count on what we agree…”",
+    )
+    request = LongText(label="What I ask", required=True, max_length=SHORT, widget=forms.Textarea(attrs={"rows": 2}),
+                       help_text="Something concrete and doable: “Would you tell me by noon if plans might change?”")  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].error_messages["required"] = "This part of the statement is needed."
+        without_maxlength(self)
+
+
+class LoveProfileForm(forms.Form):
+    text = LongText(label="How I want to be loved", required=True, max_length=SHORT, widget=forms.Textarea(attrs={"rows": 5}),
+                    help_text="A few lines in your own words: what makes you feel cared for.")  # fmt: skip
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs"] = _needs_field(owner, required=False, label="The needs that matter most here")
+        self.fields["text"].error_messages["required"] = "Write a line or two first."
+        without_maxlength(self)
+
+
+class CardForm(forms.Form):
+    label = forms.CharField(label="Who is this card for? (only you see this)", max_length=80)
+    include_profile = forms.BooleanField(label="Include “How I want to be loved”", required=False)
+    include_scores = forms.BooleanField(
+        label="Include how well each need has been met lately", required=False
+    )
+    expires_on = forms.DateField(
+        label="Stop working after (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs"] = _needs_field(owner, label="Needs to show")
+        self.fields["needs"].error_messages["required"] = "Choose at least one need for the card."
+        statements = forms.ModelMultipleChoiceField(
+            queryset=Statement.objects.for_user(owner).select_related("need"),
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            required=False,
+            label="Statements to include (optional)",
+        )
+        statements.label_from_instance = lambda s: f"A statement about {s.need.name}"
+        self.fields["statements"] = statements
+
+    def clean_expires_on(self):
+        date = self.cleaned_data.get("expires_on")
+        if date and date < timezone.localdate():
+            raise ValidationError("Choose a date from today on.")
+        return date
+
+    def clean(self):
+        data = super().clean()
+        needs, statements = data.get("needs"), data.get("statements")
+        if needs is not None and statements:
+            outside = [s for s in statements if s.need not in needs]
+            if outside:
+                raise ValidationError("A chosen statement is about a need that isn’t on the card.")
+        return data
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(label="Invitation code", max_length=100)
+
+
+class ShareForm(forms.Form):
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs"] = _needs_field(owner, required=False, label="Needs you share with this person")
+
+
+class AnswerForm(forms.Form):
+    kind = forms.ChoiceField(choices=Answer._meta.get_field("kind").choices, widget=forms.RadioSelect)
+    note = LongText(label="A short note (optional)", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        without_maxlength(self)
+
+
+class RelationshipForm(forms.Form):
+    nickname = forms.CharField(label="Nickname (only you see it)", max_length=60)
+    kind = forms.ChoiceField(choices=RelationshipKind.choices, widget=forms.RadioSelect)
+
+    def clean_nickname(self):
+        name = " ".join(self.cleaned_data["nickname"].split())
+        if not name:
+            raise ValidationError("Give this person a nickname.")
+        return name
+
+
+class RatingForm(forms.Form):
+    """How well each important need is met with this person, for a date."""
+
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), error_messages={"invalid": "Enter a date."}
+    )
+
+    def __init__(self, *args, needs, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today, self.needs = today, needs
+        for need in needs:
+            self.fields[f"need_{need.pk.hex}"] = ScoreField(
+                label=need.name, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+            )
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > self.today:
+            raise ValidationError("That date hasn’t happened yet. Choose today or an earlier day.")
+        return date
+
+    def ratings(self):
+        return [
+            (need, self.cleaned_data[f"need_{need.pk.hex}"])
+            for need in self.needs
+            if self.cleaned_data.get(f"need_{need.pk.hex}") is not None
+        ]
+
+
+class PausePlanForm(forms.Form):
+    what_must_change = LongText(
+        label="What would have to change",
+        required=True,
+        max_length=SHORT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    check_back_on = forms.DateField(label="Check back on", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        without_maxlength(self)
+
+    def clean_check_back_on(self):
+        date = self.cleaned_data["check_back_on"]
+        if date <= self.today:
+            raise ValidationError("Choose a day after today.")
+        return date
