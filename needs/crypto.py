@@ -146,6 +146,8 @@ class SealedFieldsMixin:
     sealed_fields: tuple[str, ...] = ()
 
     def _check(self, field: str, owner) -> None:
+        if self.pk is None:
+            raise ValueError("sealed texts are bound to their row: give the model a UUID primary key")
         if field not in self.sealed_fields:
             raise ValueError(f"{field} is not a sealed field of {type(self).__name__}")
         if owner is None or self.owner_id != owner.pk:

@@ -222,6 +222,7 @@ class RelationshipRating(OwnedModel):
 class PausePlan(SealedFieldsMixin, OwnedModel):
     """A step back: what would have to change, and when to look again."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     relationship = models.OneToOneField(Relationship, on_delete=models.CASCADE, related_name="pause_plan")
     what_must_change = models.TextField(editable=False)
     check_back_on = models.DateField()

@@ -70,3 +70,61 @@ def make_personal_prompt(owner, text: str, step="time_alone", category=""):
     prompt.seal("text", text, owner=owner)
     prompt.save()
     return prompt
+
+
+def make_statement(owner, need, words="words"):
+    from needs.openness import Statement
+
+    statement = Statement(owner=owner, need=need)
+    for name in Statement.sealed_fields:
+        statement.seal(name, f"{name} {words}", owner=owner)
+    statement.save()
+    return statement
+
+
+def make_card(owner, needs, *, label="For someone", statements=(), **fields):
+    from needs.openness import Card, new_token, token_hash
+
+    token = new_token()
+    card = Card(owner=owner, token_hash=token_hash(token), **fields)
+    card.seal("label", label, owner=owner)
+    card.seal("token", token, owner=owner)
+    card.save()
+    card.needs.set(needs)
+    card.statements.set(statements)
+    card.plain_token = token
+    return card
+
+
+def make_relationship(owner, nickname="Sam", kind="friend"):
+    from needs.openness import Relationship
+
+    relationship = Relationship(owner=owner, kind=kind)
+    relationship.seal("nickname", nickname, owner=owner)
+    relationship.save()
+    return relationship
+
+
+def make_connection(inviter, invitee):
+    from needs.openness import Connection
+
+    return Connection.objects.create(inviter=inviter, invitee=invitee)
+
+
+def make_openness(owner, need) -> dict:
+    """One of each openness object for `owner`, connected with a third person (carol)."""
+    from django.contrib.auth import get_user_model
+
+    from needs.openness import SharedNeed
+
+    carol = get_user_model().objects.create_user("carol", "carol@example.com", "x")
+    connection = make_connection(owner, carol)
+    carols = make_need(carol, "Carol's need")
+    return {
+        "statement": make_statement(owner, need, "alice"),
+        "card": make_card(owner, [need], label="alice's card"),
+        "relationship": make_relationship(owner, "alice's friend"),
+        "connection": connection,
+        "shared": SharedNeed.objects.create(connection=connection, owner=carol, need=carols),
+        "mine_shared": SharedNeed.objects.create(connection=connection, owner=owner, need=need),
+    }

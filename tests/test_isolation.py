@@ -7,8 +7,25 @@ import pytest
 from django.urls import reverse
 
 from journal.models import Draft, PersonalPrompt, Reflection
-from needs.models import CheckIn, Need
-from tests.factories import make_checkin, make_draft, make_need, make_personal_prompt, make_reflection
+from needs.models import (
+    Answer,
+    Card,
+    CheckIn,
+    Connection,
+    Need,
+    PausePlan,
+    Relationship,
+    SharedNeed,
+    Statement,
+)
+from tests.factories import (
+    make_checkin,
+    make_draft,
+    make_need,
+    make_openness,
+    make_personal_prompt,
+    make_reflection,
+)
 from tests.urlwalk import all_urls, url_params
 
 # Every URL with an object in it, and which of alice's objects to put there.
@@ -27,6 +44,20 @@ OWNED_URLS = {
     "journal:draft_discard": "draft",
     "journal:prompt_edit": "personal_prompt",
     "journal:prompt_delete": "personal_prompt",
+    "needs:statement_create": "need",
+    "needs:statement_edit": "statement",
+    "needs:card_revoke": "card",
+    "needs:relationship_detail": "relationship",
+    "needs:pause_plan": "relationship",
+    "needs:partner_detail": "connection",
+    "needs:partner_share": "connection",
+    "needs:partner_end": "connection",
+    "needs:partner_answer": "connection",
+}
+# URLs whose parameters are not called pk.
+KWARGS = {
+    "needs:statement_create": lambda objs: {"need_pk": objs["need"].pk},
+    "needs:partner_answer": lambda objs: {"pk": objs["connection"].pk, "shared_pk": objs["shared"].pk},
 }
 # Post bodies that would change something if they reached alice's object.
 POST_DATA = {
@@ -34,6 +65,12 @@ POST_DATA = {
     "needs:checkin_edit": {"score": "0", "note": "bob was here", "delete": "1"},
     "journal:reflection_edit": {"date": "2026-01-01", "body": "bob was here", "version": "1"},
     "journal:prompt_edit": {"text": "bob was here", "step": "honesty"},
+    "needs:statement_create": {"observation": "b", "feeling": "b", "need_words": "b", "request": "b"},
+    "needs:statement_edit": {"delete": "1"},
+    "needs:relationship_detail": {"delete": "1"},
+    "needs:pause_plan": {"what_must_change": "bob", "check_back_on": "2999-01-01"},
+    "needs:partner_share": {"needs": []},
+    "needs:partner_answer": {"kind": "offer", "note": "bob was here"},
 }
 
 
@@ -60,14 +97,16 @@ def alices(alice):
         "trashed": trashed,
         "draft": make_draft(alice, {"body": ["alice's draft"]}),
         "personal_prompt": make_personal_prompt(alice, "Alice's question?"),
+        **make_openness(alice, need),
     }
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("name", sorted(OWNED_URLS))
 def test_bob_gets_404_for_alices_objects(client, bob, alices, name, method):
-    target = alices[OWNED_URLS[name]]
-    url = reverse(name, kwargs={"pk": target.pk})
+    url = reverse(
+        name, kwargs=KWARGS[name](alices) if name in KWARGS else {"pk": alices[OWNED_URLS[name]].pk}
+    )
     client.force_login(bob)
     response = getattr(client, method)(url, POST_DATA.get(name, {}))
     assert response.status_code in (404, 405), f"{method.upper()} {name} answered {response.status_code}"
@@ -89,7 +128,9 @@ def test_bob_gets_404_for_alices_objects(client, bob, alices, name, method):
 
 @pytest.mark.parametrize("name", sorted(OWNED_URLS))
 def test_alice_reaches_her_own_objects(client, alice, alices, name):
-    url = reverse(name, kwargs={"pk": alices[OWNED_URLS[name]].pk})
+    url = reverse(
+        name, kwargs=KWARGS[name](alices) if name in KWARGS else {"pk": alices[OWNED_URLS[name]].pk}
+    )
     client.force_login(alice)
     response = client.get(url)
     assert response.status_code in (200, 405)

@@ -10,7 +10,8 @@ from tests.urlwalk import all_urls
 PUBLIC = {
     "home",  # the landing page
     "journal:privacy",
-    "journal:goodbye",  # shown after an account is deleted, to someone no longer signed in
+    "journal:goodbye",
+    "card_public",  # a needs card: the unguessable token is the key (tests/needs/test_cards.py)  # shown after an account is deleted, to someone no longer signed in
     "journal:unsubscribe",  # one-click unsubscribe from an email: the signed token is the authorisation
     # allauth: the ways into an account
     "account_login",

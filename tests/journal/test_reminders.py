@@ -147,7 +147,9 @@ def test_one_click_unsubscribe_and_a_tampered_link_is_refused(client, alice):
     assert client.get(reverse("journal:unsubscribe", args=[tampered])).status_code == 404
     # Someone else's id with alice's signature: refused.
     payload, stamp, signature = token.split(":")
-    other = base64.urlsafe_b64encode(json.dumps({"u": alice.pk + 1, "k": "daily"}).encode()).decode().rstrip("=")
+    other = (
+        base64.urlsafe_b64encode(json.dumps({"u": alice.pk + 1, "k": "daily"}).encode()).decode().rstrip("=")
+    )
     assert other != payload
     forged = f"{other}:{stamp}:{signature}"
     assert client.post(reverse("journal:unsubscribe", args=[forged])).status_code == 404
