@@ -251,7 +251,7 @@ def test_a_partner_walking_every_url_reaches_nothing_unchosen(client, alice, bob
 def test_relationships_are_rated_with_history_and_bad_input_refused(client, alice, needs):
     client.force_login(alice)
     assert (
-        "Give this person a nickname."
+        "This field is required."
         in client.post(
             reverse("needs:relationship_create"), {"nickname": "  ", "kind": "friend"}
         ).content.decode()
