@@ -8,15 +8,8 @@ from django.urls import reverse
 
 from journal.models import Draft, PersonalPrompt, Reflection
 from needs.models import (
-    Answer,
-    Card,
     CheckIn,
-    Connection,
     Need,
-    PausePlan,
-    Relationship,
-    SharedNeed,
-    Statement,
 )
 from tests.factories import (
     make_checkin,
