@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from journal.models import PersonalPrompt, Reflection, Reminder
 from needs.models import CheckIn, Need
+from needs.openness import LoveProfile, PausePlan, Relationship, Statement
 from needs.services import profile_for
 
 SCHEMA_VERSION = 1
@@ -86,6 +87,39 @@ def json_chunks(*, user, date_from=None, date_to=None) -> Iterator[str]:
         Need.objects.for_user(user).select_related("catalogue_need").order_by("created_at", "pk")
     ):
         yield ("," if index else "") + _json(need_record(need, user))
+    yield "]"
+
+    yield ', "statements": ['
+    for index, statement in enumerate(Statement.objects.for_user(user).order_by("created_at", "pk")):
+        record = {
+            "need": str(statement.need_id),
+            **{n: statement.reveal(n, owner=user) for n in Statement.sealed_fields},
+        }
+        yield ("," if index else "") + _json(record)
+    yield "]"
+
+    profile_text = LoveProfile.objects.for_user(user).first()
+    love = None
+    if profile_text:
+        love = {
+            "text": profile_text.reveal("text", owner=user),
+            "needs": sorted(str(pk) for pk in profile_text.needs.values_list("pk", flat=True)),
+        }
+    yield ', "love_profile": ' + _json(love)
+
+    yield ', "relationships": ['
+    for index, rel in enumerate(Relationship.objects.for_user(user).order_by("created_at", "pk")):
+        plan = PausePlan.objects.filter(relationship=rel).first()
+        ratings = _in_range(rel.ratings.all(), "date", date_from, date_to).order_by("date", "need_id")
+        record = {
+            "id": str(rel.pk),
+            "nickname": rel.reveal("nickname", owner=user),
+            "kind": rel.kind,
+            "ratings": [{"need": str(r.need_id), "date": r.date.isoformat(), "score": r.score} for r in ratings],
+            "pause_plan": {"what_must_change": plan.reveal("what_must_change", owner=user),
+                           "check_back_on": plan.check_back_on.isoformat()} if plan else None,
+        }  # fmt: skip
+        yield ("," if index else "") + _json(record)
     yield "]"
 
     yield ', "personal_prompts": ['

@@ -26,18 +26,17 @@ SCHEMA_VERSION = 1
 MAX_BYTES = 20 * 1024 * 1024  # a ten-year journal exports to about 10 MB
 
 
+KINDS = ("needs", "personal_prompts", "checkins", "reflections", "statements", "relationships")
+
+
 class ImportRefused(Exception):  # noqa: N818 - the whole file is refused, with a message for the person
     pass
 
 
 @dataclass
 class Report:
-    imported: dict = field(
-        default_factory=lambda: {"needs": 0, "personal_prompts": 0, "checkins": 0, "reflections": 0}
-    )
-    unchanged: dict = field(
-        default_factory=lambda: {"needs": 0, "personal_prompts": 0, "checkins": 0, "reflections": 0}
-    )
+    imported: dict = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    unchanged: dict = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     refused: list = field(default_factory=list)
 
     def refuse(self, kind: str, index: int, reason: str) -> None:
@@ -61,7 +60,7 @@ def parse(raw: bytes) -> dict:
         raise ImportRefused(
             f"This export uses schema version {data['schema_version']!r}; this Attune reads version {SCHEMA_VERSION}."
         )
-    for key in ("needs", "checkins", "reflections", "personal_prompts"):
+    for key in ("needs", "checkins", "reflections", "personal_prompts", "statements", "relationships"):
         if not isinstance(data.get(key, []), list):
             raise ImportRefused(f"“{key}” in this file should be a list.")
     return data
@@ -88,6 +87,12 @@ def _data(values: dict) -> QueryDict:
 OWN_MODELS = {"need": Need, "prompt": PersonalPrompt, "reflection": Reflection}
 
 
+def _own_models() -> dict:
+    from needs.openness import Relationship
+
+    return {**OWN_MODELS, "relationship": Relationship}
+
+
 def _seen(user, kind: str, source) -> ImportedRecord | None:
     """The earlier import of this record, or the record itself when the file came from this account."""
     if not isinstance(source, str) or not source:
@@ -95,7 +100,7 @@ def _seen(user, kind: str, source) -> ImportedRecord | None:
     record = ImportedRecord.objects.filter(owner=user, kind=kind, source_id=source[:64]).first()
     if record is None:
         try:
-            if OWN_MODELS[kind].objects.for_user(user).filter(pk=source).exists():
+            if _own_models()[kind].objects.for_user(user).filter(pk=source).exists():
                 return ImportedRecord(owner=user, kind=kind, source_id=source, target_id=source)
         except (ValueError, ValidationError):
             return None
@@ -116,6 +121,9 @@ def import_data(*, user, data: dict) -> Report:
         need_map = _needs(user, data.get("needs", []), report)
         prompt_map = _personal_prompts(user, data.get("personal_prompts", []), report)
         _checkins(user, data.get("checkins", []), need_map, report)
+        _statements(user, data.get("statements", []), need_map, report)
+        _love_profile(user, data.get("love_profile"), need_map, report)
+        _relationships(user, data.get("relationships", []), need_map, report)
         _reflections(user, data.get("reflections", []), need_map, prompt_map, report)
     return report
 
@@ -301,3 +309,112 @@ def _reflections(user, records, need_map: dict, prompt_map: dict, report: Report
         )
         _remember(user, "reflection", source, reflection.pk)
         report.imported["reflections"] += 1
+
+
+def _statements(user, records, need_map: dict, report: Report) -> None:
+    from needs.openness import Statement
+    from needs.openness_forms import StatementForm
+
+    needs = {str(n.pk): n for n in Need.objects.for_user(user)}
+    existing = {
+        (s.need_id, tuple(s.reveal(n, owner=user) for n in Statement.sealed_fields))
+        for s in Statement.objects.for_user(user)
+    }
+    for index, record in enumerate(records):
+        need = needs.get(need_map.get(record.get("need"), "")) if isinstance(record, dict) else None
+        if need is None:
+            report.refuse(
+                "statements", index, "it is about a need that isn’t in this file or in your account"
+            )
+            continue
+        form = StatementForm(_data({n: record.get(n) for n in Statement.sealed_fields}))
+        if not form.is_valid():
+            report.refuse("statements", index, _errors(form))
+            continue
+        key = (need.pk, tuple(form.cleaned_data[n] for n in Statement.sealed_fields))
+        if key in existing:
+            report.unchanged["statements"] += 1
+            continue
+        statement = Statement(owner=user, need=need)
+        for name in Statement.sealed_fields:
+            statement.seal(name, form.cleaned_data[name], owner=user)
+        statement.save()
+        existing.add(key)
+        report.imported["statements"] += 1
+
+
+def _love_profile(user, record, need_map: dict, report: Report) -> None:
+    from needs.openness import LoveProfile
+    from needs.openness_forms import LoveProfileForm
+
+    if not isinstance(record, dict):
+        return
+    form = LoveProfileForm(
+        _data({"text": record.get("text"), "needs": [need_map.get(n, "") for n in record.get("needs", [])]}),
+        owner=user,
+    )
+    if not form.is_valid():
+        report.refuse("love_profile", 0, _errors(form))
+        return
+    profile = LoveProfile.objects.for_user(user).first() or LoveProfile(owner=user)
+    profile.seal("text", form.cleaned_data["text"], owner=user)
+    profile.save()
+    profile.needs.set(form.cleaned_data["needs"])
+
+
+def _relationships(user, records, need_map: dict, report: Report) -> None:
+    from needs.openness import PausePlan, Relationship, RelationshipRating
+    from needs.openness_forms import RelationshipForm
+
+    today = local_today(user)
+    needs = {str(n.pk): n for n in Need.objects.for_user(user)}
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            report.refuse("relationships", index, "not a relationship record")
+            continue
+        source = record.get("id")
+        known = _seen(user, "relationship", source)
+        if known:
+            rel = Relationship.objects.for_user(user).get(pk=known.target_id)
+            report.unchanged["relationships"] += 1
+        else:
+            form = RelationshipForm(_data({"nickname": record.get("nickname"), "kind": record.get("kind")}))
+            if not form.is_valid():
+                report.refuse("relationships", index, _errors(form))
+                continue
+            rel = Relationship(owner=user, kind=form.cleaned_data["kind"])
+            rel.seal("nickname", form.cleaned_data["nickname"], owner=user)
+            rel.save()
+            _remember(user, "relationship", source, rel.pk)
+            report.imported["relationships"] += 1
+        for rating in record.get("ratings") or []:
+            need = needs.get(need_map.get(rating.get("need"), "")) if isinstance(rating, dict) else None
+            try:
+                date = _date(rating.get("date"), today) if need else None
+                score = int(rating.get("score"))
+            except (ValidationError, TypeError, ValueError):
+                date = None
+            if need is None or date is None or not 0 <= score <= 10:
+                report.refuse(
+                    "relationships", index, "a rating has an unknown need, a bad date or a score outside 0–10"
+                )
+                continue
+            RelationshipRating.objects.update_or_create(
+                owner=user, relationship=rel, need=need, date=date, defaults={"score": score}
+            )
+        plan = record.get("pause_plan")
+        if isinstance(plan, dict) and not PausePlan.objects.filter(relationship=rel).exists():
+            try:
+                check_back = dt.date.fromisoformat(str(plan.get("check_back_on")))
+            except ValueError:
+                report.refuse("relationships", index, "its pause plan has a malformed date")
+                continue
+            text = str(plan.get("what_must_change") or "").strip()
+            if not text or len(text) > 2000:
+                report.refuse(
+                    "relationships", index, "its pause plan needs some words (at most 2000 characters)"
+                )
+                continue
+            pause = PausePlan(owner=user, relationship=rel, check_back_on=check_back)
+            pause.seal("what_must_change", text, owner=user)
+            pause.save()

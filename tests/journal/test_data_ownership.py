@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import json
+import uuid
 import zipfile
 
 import pytest
@@ -21,9 +22,17 @@ from journal import imports
 from journal.export import json_chunks
 from journal.models import Reminder
 from needs.crypto import DataKey
-from needs.models import Need, Profile
+from needs.models import LoveProfile, Need, PausePlan, Profile, RelationshipRating
 from tests.conftest import PASSWORD, make_person
-from tests.factories import make_checkin, make_draft, make_need, make_personal_prompt, make_reflection
+from tests.factories import (
+    make_checkin,
+    make_draft,
+    make_need,
+    make_personal_prompt,
+    make_reflection,
+    make_relationship,
+    make_statement,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +57,18 @@ def seed_everything(user, *, text="words") -> dict:
     make_reflection(user, title=f"Title {text}", body=f"Body {text}", date=dt.date(2026, 1, 2), needs=[rest, heard],
                     anxiety=4, confidence=6, personal_prompt=own)  # fmt: skip
     make_reflection(user, title="", body="Second", date=dt.date(2026, 1, 5))
+    make_statement(user, rest, f"statement {text}")
+    profile = LoveProfile.objects.create(owner=user, id=uuid.uuid4())
+    profile.seal("text", f"Loved {text}", owner=user)
+    profile.save()
+    profile.needs.set([heard])
+    rel = make_relationship(user, f"Friend {text}")
+    RelationshipRating.objects.create(
+        owner=user, relationship=rel, need=rest, date=dt.date(2026, 1, 2), score=3
+    )
+    plan = PausePlan(owner=user, relationship=rel, check_back_on=dt.date(2026, 3, 1))
+    plan.seal("what_must_change", f"Change {text}", owner=user)
+    plan.save()
     return {"rest": rest, "heard": heard}
 
 
@@ -58,6 +79,10 @@ def exported(user, **kwargs) -> dict:
 def comparable(data: dict) -> dict:
     """An export without what differs between accounts: ids, creation and export times."""
     names = {n["id"]: n["name"] for n in data["needs"]}
+    love = data["love_profile"] and {
+        **data["love_profile"],
+        "needs": sorted(names[n] for n in data["love_profile"]["needs"]),
+    }
     prompts = {p["id"]: p["text"] for p in data["personal_prompts"]}
     return {
         "schema_version": data["schema_version"],
@@ -65,6 +90,14 @@ def comparable(data: dict) -> dict:
         "needs": sorted(({k: v for k, v in n.items() if k not in {"id", "created_at"}} for n in data["needs"]), key=repr),
         "personal_prompts": sorted(({k: v for k, v in p.items() if k != "id"} for p in data["personal_prompts"]), key=repr),
         "checkins": sorted(({**c, "need": names[c["need"]]} for c in data["checkins"]), key=repr),
+        "statements": sorted(({**s, "need": names[s["need"]]} for s in data["statements"]), key=repr),
+        "love_profile": love,
+        "relationships": sorted(
+            ({**{k: v for k, v in r.items() if k != "id"},
+              "ratings": sorted(({**x, "need": names[x["need"]]} for x in r["ratings"]), key=repr)}
+             for r in data["relationships"]),
+            key=repr,
+        ),
         "reflections": sorted(
             (
                 {**{k: v for k, v in r.items() if k not in {"id", "created_at"}},
@@ -93,7 +126,9 @@ def test_importing_twice_creates_no_duplicates(alice, bob):
     imports.import_data(user=bob, data=data)
     again = imports.import_data(user=bob, data=data)
     assert sum(again.imported.values()) == 0
-    assert again.unchanged == {"needs": 2, "personal_prompts": 1, "checkins": 2, "reflections": 2}
+    assert again.unchanged == {
+        "needs": 2, "personal_prompts": 1, "checkins": 2, "reflections": 2, "statements": 1, "relationships": 1,
+    }  # fmt: skip
     assert comparable(exported(bob)) == comparable(data)
     # Back into the account it came from: nothing doubles either.
     same = imports.import_data(user=alice, data=data)
@@ -189,7 +224,9 @@ def test_records_pointing_elsewhere_or_malformed_are_refused_with_reasons(alice,
         kind == "reflections" and number == 2 and "Enter a date." in reason
         for kind, number, reason in reasons
     )
-    assert report.imported == {"needs": 1, "personal_prompts": 0, "checkins": 1, "reflections": 1}
+    assert report.imported == {
+        "needs": 1, "personal_prompts": 0, "checkins": 1, "reflections": 1, "statements": 0, "relationships": 0,
+    }  # fmt: skip
     assert not Need.objects.for_user(alice).filter(name="Bob's need").exists()
     assert Need.objects.get(pk=bobs.pk).owner == bob
 
@@ -308,7 +345,15 @@ def test_a_superuser_walking_every_admin_page_finds_no_written_text(superuser_cl
 
     seed_everything(alice, text="SECRETTEXT")
     make_draft(alice, {"body": ["SECRETDRAFT"]})
-    secrets = ["SECRETTEXT", "SECRETDRAFT", "Rest", "Being heard", "My own question"]
+    secrets = [
+        "SECRETTEXT",
+        "SECRETDRAFT",
+        "Rest",
+        "Being heard",
+        "My own question",
+        "Friend SECRET",
+        "Loved SECRET",
+    ]
     pages = [reverse("admin:index")]
     for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)
