@@ -119,6 +119,26 @@ class ShareForm(forms.Form):
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["needs"] = _needs_field(owner, required=False, label="Needs you share with this person")
+        statements = forms.ModelMultipleChoiceField(
+            queryset=Statement.objects.for_user(owner).select_related("need"),
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            required=False,
+            label="Statements to share with them (optional, one per need)",
+            error_messages={"invalid_choice": "One of the chosen statements isn’t yours."},
+        )
+        statements.label_from_instance = lambda s: (
+            f"About {s.need.name}: “{s.reveal('request', owner=owner)}”"
+        )
+        self.fields["statements"] = statements
+
+    def clean(self):
+        data = super().clean()
+        needs, statements = data.get("needs") or [], data.get("statements") or []
+        if any(s.need not in needs for s in statements):
+            raise ValidationError("A chosen statement is about a need you aren’t sharing.")
+        if len({s.need_id for s in statements}) != len(statements):
+            raise ValidationError("Choose at most one statement for each need.")
+        return data
 
 
 class AnswerForm(forms.Form):

@@ -323,7 +323,7 @@ def partner_join(request):
 def _side(connection, person, viewer) -> list[dict]:
     shared = list(
         SharedNeed.objects.filter(connection=connection, owner=person)
-        .select_related("need")
+        .select_related("need", "statement")
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("owner")))
         .order_by("need__name")
     )
@@ -342,7 +342,10 @@ def _side(connection, person, viewer) -> list[dict]:
                 }
                 for a in share.answers.all()
             ]
-            items.append({"share": share, "need": share.need, "answers": answers})
+            statement = None
+            if share.statement_id:
+                statement = {n: share.statement.reveal(n, owner=person) for n in Statement.sealed_fields}
+            items.append({"share": share, "need": share.need, "answers": answers, "statement": statement})
         groups.append({"value": value, "label": label, "items": items})
     return groups
 

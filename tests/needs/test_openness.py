@@ -190,8 +190,13 @@ def test_partners_connect_share_answer_and_disconnect(client, alice, bob, needs)
 
     bobs = make_need(bob, "Bob's walks", "physical")
     make_need(bob, "Bob's secret", "mental")
+    shared_words = make_statement(alice, needs[0], "SHARED-WORDS")
+    kept_words = make_statement(alice, needs[1], "KEPT-WORDS")
     client.force_login(alice)
-    client.post(reverse("needs:partner_share", args=[connection.pk]), {"needs": [needs[0].pk, needs[1].pk]})
+    share = reverse("needs:partner_share", args=[connection.pk])
+    refused = client.post(share, {"needs": [needs[0].pk], "statements": [kept_words.pk]}).content.decode()
+    assert "a need you aren’t sharing" in refused
+    client.post(share, {"needs": [needs[0].pk, needs[1].pk], "statements": [shared_words.pk]})
     client.force_login(bob)
     client.post(reverse("needs:partner_share", args=[connection.pk]), {"needs": [bobs.pk]})
     page = client.get(reverse("needs:partner_detail", args=[connection.pk])).content.decode()
@@ -199,6 +204,7 @@ def test_partners_connect_share_answer_and_disconnect(client, alice, bob, needs)
         "Rest" in page and "Being heard" in page and "Room to think" not in page and "Hidden need" not in page
     )
     assert "Bob&#x27;s walks" in page and "Bob&#x27;s secret" not in page
+    assert "request SHARED-WORDS" in page and "KEPT-WORDS" not in page
     shared = SharedNeed.objects.get(owner=alice, need=needs[0])
     client.post(
         reverse("needs:partner_answer", args=[connection.pk, shared.pk]),
