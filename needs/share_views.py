@@ -377,18 +377,22 @@ def partner_detail(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def partner_share(request, pk):
     connection = _connection(request, pk)
-    current = list(
-        SharedNeed.objects.filter(connection=connection, owner=request.user).values_list("need_id", flat=True)
-    )
-    form = ShareForm(_posted(request), initial={"needs": current}, owner=request.user)
+    mine = SharedNeed.objects.filter(connection=connection, owner=request.user)
+    initial = {
+        "needs": list(mine.values_list("need_id", flat=True)),
+        "statements": list(mine.filter(statement__isnull=False).values_list("statement_id", flat=True)),
+    }
+    form = ShareForm(_posted(request), initial=initial, owner=request.user)
     if request.method == "POST" and form.is_valid():
         chosen = {n.pk for n in form.cleaned_data["needs"]}
+        statements = {s.need_id: s for s in form.cleaned_data["statements"]}
         with transaction.atomic():
-            SharedNeed.objects.filter(connection=connection, owner=request.user).exclude(
-                need_id__in=chosen
-            ).delete()
-            for need_id in chosen - set(current):
-                SharedNeed.objects.create(connection=connection, owner=request.user, need_id=need_id)
+            mine.exclude(need_id__in=chosen).delete()
+            for need_id in chosen:
+                SharedNeed.objects.update_or_create(
+                    connection=connection, owner=request.user, need_id=need_id,
+                    defaults={"statement": statements.get(need_id)},
+                )  # fmt: skip
         messages.success(request, "Saved. They see exactly these needs, and nothing else.")
         return redirect("needs:partner_detail", pk=connection.pk)
     return render(request, "needs/partner_share.html", {"form": form, "connection": connection})
