@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from journal.models import PersonalPrompt, Prompt, Step
-from needs.forms import LongText, without_maxlength
+from needs.forms import LongText, past_or_today, without_maxlength
 from needs.models import Category, Need
 
 BODY_LIMIT = 100_000
@@ -82,12 +82,7 @@ class ReflectionForm(forms.Form):
         without_maxlength(self)
 
     def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > self.today:
-            raise ValidationError("That date hasn’t happened yet. Choose today or an earlier day.")
-        if date < dt.date(1900, 1, 1):
-            raise ValidationError("Choose a date after 1900.")
-        return date
+        return past_or_today(self.cleaned_data["date"], self.today)
 
     def clean(self):
         data = super().clean()

@@ -19,6 +19,15 @@ def without_maxlength(form: forms.BaseForm) -> None:
         field.widget.attrs.pop("maxlength", None)
 
 
+def past_or_today(date: dt.date, today: dt.date) -> dt.date:
+    """A journal date: the person's today or earlier (backdating is fine), and not absurdly long ago."""
+    if date > today:
+        raise ValidationError("That date hasn’t happened yet. Choose today or an earlier day.")
+    if date < dt.date(1900, 1, 1):
+        raise ValidationError("Choose a date after 1900.")
+    return date
+
+
 class LongText(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
@@ -180,12 +189,7 @@ class CheckInDateForm(forms.Form):
         self.fields["date"].widget.attrs["max"] = today.isoformat()
 
     def clean_date(self) -> dt.date:
-        date = self.cleaned_data["date"]
-        if date > self.today:
-            raise ValidationError("That date hasn’t happened yet. Choose today or an earlier day.")
-        if date < dt.date(1900, 1, 1):
-            raise ValidationError("Choose a date after 1900.")
-        return date
+        return past_or_today(self.cleaned_data["date"], self.today)
 
 
 class ScoreField(forms.TypedChoiceField):

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from needs.forms import LongText, ScoreField, without_maxlength
+from needs.forms import LongText, ScoreField, past_or_today, without_maxlength
 from needs.models import Need
 from needs.openness import Answer, RelationshipKind, Statement
 
@@ -177,10 +177,7 @@ class RatingForm(forms.Form):
             )
 
     def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > self.today:
-            raise ValidationError("That date hasn’t happened yet. Choose today or an earlier day.")
-        return date
+        return past_or_today(self.cleaned_data["date"], self.today)
 
     def ratings(self):
         return [
