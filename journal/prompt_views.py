@@ -6,10 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from journal.forms import PersonalPromptForm
 from journal.models import PersonalPrompt
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
+from needs.forms import posted
 
 
 @require_safe
@@ -30,7 +27,7 @@ def _save(form, prompt, user):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def prompt_create(request):
-    form = PersonalPromptForm(_posted(request))
+    form = PersonalPromptForm(posted(request))
     if request.method == "POST" and form.is_valid():
         _save(form, PersonalPrompt(owner=request.user), request.user)
         messages.success(request, "Your prompt is added. It joins the pool for your prompts of the day.")
@@ -47,7 +44,7 @@ def prompt_edit(request, pk):
         "step": prompt.step,
         "is_active": prompt.is_active,
     }
-    form = PersonalPromptForm(_posted(request), initial=initial)
+    form = PersonalPromptForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         _save(form, prompt, request.user)
         messages.success(request, "Saved.")

@@ -19,6 +19,11 @@ def without_maxlength(form: forms.BaseForm) -> None:
         field.widget.attrs.pop("maxlength", None)
 
 
+def posted(request):
+    """The submitted data on POST (even when empty, so an empty form shows its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def past_or_today(date: dt.date, today: dt.date) -> dt.date:
     """A journal date: the person's today or earlier (backdating is fine), and not absurdly long ago."""
     if date > today:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from needs import charts, hooks
+from needs.forms import posted
 from needs.models import Need
 from needs.openness import PausePlan, Relationship, RelationshipRating
 from needs.openness_forms import PausePlanForm, RatingForm, RelationshipForm
@@ -18,10 +19,6 @@ from needs.services import local_today, weekly_averages
 IMPORTANT = 4  # needs of this importance or more
 LOW = 4  # rated below this...
 STRETCH = 30  # ...for this many days
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def strained(ratings: list[tuple], needs: dict, today: dt.date) -> list:
@@ -64,7 +61,7 @@ def relationship_list(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def relationship_create(request):
-    form = RelationshipForm(_posted(request))
+    form = RelationshipForm(posted(request))
     if request.method == "POST" and form.is_valid():
         rel = Relationship(owner=request.user, kind=form.cleaned_data["kind"])
         rel.seal("nickname", form.cleaned_data["nickname"], owner=request.user)
@@ -79,7 +76,7 @@ def relationship_detail(request, pk):
     rel = get_object_or_404(Relationship.objects.for_user(request.user), pk=pk)
     today = local_today(request.user)
     needs = list(Need.objects.for_user(request.user).active().order_by("-importance", "name"))
-    form = RatingForm(_posted(request), needs=needs, today=today, initial={"date": today})
+    form = RatingForm(posted(request), needs=needs, today=today, initial={"date": today})
     if request.method == "POST" and "delete" in request.POST:
         rel.delete()
         messages.success(request, "Removed, with its history.")
@@ -137,7 +134,7 @@ def pause_plan(request, pk):
         if plan
         else {}
     )
-    form = PausePlanForm(_posted(request), initial=initial, today=today)
+    form = PausePlanForm(posted(request), initial=initial, today=today)
     if request.method == "POST" and form.is_valid():
         plan = plan or PausePlan(owner=request.user, relationship=rel)
         plan.seal("what_must_change", form.cleaned_data["what_must_change"], owner=request.user)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from needs.forms import posted
 from needs.models import CATEGORY_DESCRIPTIONS, Category, CheckIn, Need
 from needs.openness import (
     Answer,
@@ -34,17 +35,13 @@ CARD_RATE = (60, 60)  # opens per IP address per minute: generous for people, us
 INVITE_DAYS = 7
 
 
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
 # --- Statements -------------------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def statement_create(request, need_pk):
     need = get_object_or_404(Need.objects.for_user(request.user), pk=need_pk)
-    form = StatementForm(_posted(request))
+    form = StatementForm(posted(request))
     if request.method == "POST" and form.is_valid():
         statement = Statement(owner=request.user, need=need)
         _seal_statement(statement, form, request.user)
@@ -68,7 +65,7 @@ def statement_edit(request, pk):
         messages.success(request, "Statement deleted.")
         return redirect("needs:need_detail", pk=need_pk)
     initial = {name: statement.reveal(name, owner=request.user) for name in Statement.sealed_fields}
-    form = StatementForm(_posted(request), initial=initial)
+    form = StatementForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         _seal_statement(statement, form, request.user)
         messages.success(request, "Saved.")
@@ -93,7 +90,7 @@ def love_profile(request):
     initial = {}
     if profile:
         initial = {"text": profile.reveal("text", owner=request.user), "needs": list(profile.needs.all())}
-    form = LoveProfileForm(_posted(request), initial=initial, owner=request.user)
+    form = LoveProfileForm(posted(request), initial=initial, owner=request.user)
     if request.method == "POST" and form.is_valid():
         profile = profile or LoveProfile(owner=request.user)
         profile.seal("text", form.cleaned_data["text"], owner=request.user)
@@ -126,7 +123,7 @@ def cards(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def card_create(request):
-    form = CardForm(_posted(request), owner=request.user)
+    form = CardForm(posted(request), owner=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         token = new_token()
@@ -284,7 +281,7 @@ def partners(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def partner_join(request):
-    form = JoinForm(_posted(request), initial={"code": request.GET.get("code", "")})
+    form = JoinForm(posted(request), initial={"code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             invitation = (
@@ -382,7 +379,7 @@ def partner_share(request, pk):
         "needs": list(mine.values_list("need_id", flat=True)),
         "statements": list(mine.filter(statement__isnull=False).values_list("statement_id", flat=True)),
     }
-    form = ShareForm(_posted(request), initial=initial, owner=request.user)
+    form = ShareForm(posted(request), initial=initial, owner=request.user)
     if request.method == "POST" and form.is_valid():
         chosen = {n.pk for n in form.cleaned_data["needs"]}
         statements = {s.need_id: s for s in form.cleaned_data["statements"]}

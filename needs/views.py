@@ -14,16 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from needs import charts, hooks, services
-from needs.forms import AdoptForm, CheckInDateForm, CheckInEditForm, CheckInFormSet, NeedForm
+from needs.forms import AdoptForm, CheckInDateForm, CheckInEditForm, CheckInFormSet, NeedForm, posted
 from needs.models import CATEGORY_DESCRIPTIONS, CatalogueNeed, Category, CheckIn, Need, Statement
 from needs.share_views import statements_of
 
 RANGES = {"90d": ("90 days", 90), "1y": ("1 year", 365), "all": ("All time", None)}
-
-
-def _posted(request):
-    """The submitted data on POST (even when empty, so an empty form gets its errors), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 def _by_category(needs) -> list[dict]:
@@ -60,7 +55,7 @@ def inventory(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def catalogue(request):
-    form = AdoptForm(_posted(request), owner=request.user)
+    form = AdoptForm(posted(request), owner=request.user)
     if request.method == "POST" and form.is_valid():
         created = services.needs_adopt(
             user=request.user, catalogue_needs=list(form.cleaned_data["catalogue_needs"])
@@ -89,7 +84,7 @@ def need_create(request):
     initial = {}
     if request.GET.get("category") in Category.values:
         initial["category"] = request.GET["category"]
-    form = NeedForm(_posted(request), owner=request.user, initial=initial)
+    form = NeedForm(posted(request), owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         need = form.save()
         messages.success(request, f"“{need.name}” is in your inventory.")
@@ -100,7 +95,7 @@ def need_create(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def need_edit(request, pk):
     need = get_object_or_404(Need.objects.for_user(request.user), pk=pk)
-    form = NeedForm(_posted(request), instance=need, owner=request.user)
+    form = NeedForm(posted(request), instance=need, owner=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Saved.")
@@ -269,7 +264,7 @@ def checkin_edit(request, pk):
         messages.success(request, "That check-in is deleted.")
         return redirect("needs:need_detail", pk=need_pk)
     initial = {"score": str(checkin.score), "note": checkin.reveal("note", owner=request.user)}
-    form = CheckInEditForm(_posted(request), initial=initial)
+    form = CheckInEditForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         checkin.score = form.cleaned_data["score"]
         checkin.seal("note", form.cleaned_data["note"], owner=request.user)
