@@ -68,7 +68,10 @@ def _download(request, kind: str):
     form = RangeForm(request.GET)
     if not form.is_valid():
         return render(
-            request, "journal/data.html", {"range_form": form, "import_form": ImportForm()}, status=400
+            request,
+            "journal/data.html",
+            {"range_form": form, "import_form": ImportForm(), "max_mb": imports.MAX_BYTES // (1024 * 1024)},
+            status=400,
         )
     date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     stamp = dt.date.today().isoformat()

@@ -13,6 +13,7 @@ import json
 import zipfile
 from collections.abc import Iterator
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -207,9 +208,7 @@ def csv_chunks(*, user, date_from=None, date_to=None) -> Iterator[str]:
         if buffer.tell() > 64_000:
             yield flush()
     feelings = _in_range(Reflection.objects.for_user(user).live(), "date", date_from, date_to).filter(
-        anxiety__isnull=False
-    ) | _in_range(Reflection.objects.for_user(user).live(), "date", date_from, date_to).filter(
-        confidence__isnull=False
+        Q(anxiety__isnull=False) | Q(confidence__isnull=False)
     )
     for date, anxiety, confidence in (
         feelings.order_by("date").values_list("date", "anxiety", "confidence").iterator()

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -70,9 +71,7 @@ def due_reminders(now: dt.datetime) -> list[Due]:
     return due
 
 
-def models_enabled():
-    from django.db.models import Q
-
+def models_enabled() -> Q:
     return Q(daily_enabled=True) | Q(weekly_enabled=True)
 
 

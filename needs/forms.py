@@ -119,9 +119,7 @@ class NeedForm(forms.ModelForm):
     class Meta:
         model = Need
         fields = ["name", "category", "importance"]
-        widgets = {"category": forms.RadioSelect, "importance": forms.RadioSelect}
-        labels = {"importance": "How important is it to you?"}
-        help_texts = {"importance": "1 is “nice to have”, 5 is “I can’t do without it”."}
+        widgets = {"category": forms.RadioSelect}
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from needs.crypto import SealedFieldsMixin
 from needs.owned import OwnedModel, OwnedQuerySet
@@ -65,8 +66,6 @@ class LoveProfile(SealedFieldsMixin, OwnedModel):
 
 class CardQuerySet(OwnedQuerySet):
     def live(self):
-        from django.utils import timezone
-
         return self.filter(revoked_at__isnull=True).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
         )

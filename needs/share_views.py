@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -299,10 +299,7 @@ def partner_join(request):
                 form.add_error("code", "That’s your own invitation — send it to the other person.")
             elif (
                 Connection.objects.for_participant(request.user)
-                .filter(inviter_id=invitation.owner_id)
-                .exists()
-                or Connection.objects.for_participant(request.user)
-                .filter(invitee_id=invitation.owner_id)
+                .filter(Q(inviter_id=invitation.owner_id) | Q(invitee_id=invitation.owner_id))
                 .exists()
             ):
                 form.add_error("code", "You are already connected with this person.")
