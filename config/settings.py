@@ -144,6 +144,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "needs.pagecache.ForgetPagesOnWriteMiddleware",
     "needs.middleware.LoginRequiredKeepingTextMiddleware",
     "needs.middleware.PrivatePagesNeverCachedMiddleware",
     "needs.middleware.JournalLockedMiddleware",
@@ -168,6 +169,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "needs.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -193,21 +195,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One cache for every worker process, so allauth's rate limits hold across them.
+# One cache for every worker process, so allauth's rate limits hold across them. Pages a person has seen
+# (sealed with their data key, see needs/pagecache.py) live apart, so they never push rate limits out.
+PAGE_CACHE_SECONDS = env_int("ATTUNE_PAGE_CACHE_SECONDS", 900)
+ATTUNE_PAGE_CACHE = env_bool("ATTUNE_PAGE_CACHE", True) and PAGE_CACHE_SECONDS > 0
 _redis_url = env_str("REDIS_URL")
 if _redis_url:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _redis_url,
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": "pages",
+            "TIMEOUT": PAGE_CACHE_SECONDS,
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "attune_cache",
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "attune_page_cache",
+            "TIMEOUT": PAGE_CACHE_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        },
     }
 
 # --- Accounts --------------------------------------------------------------------------------

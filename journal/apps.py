@@ -9,6 +9,8 @@ class JournalConfig(AppConfig):
         from journal.need_page import linked_reflections
         from journal.relationship_page import stepping_back_prompts
         from needs.hooks import register_need_page_section, register_relationship_page_section
+        from needs.pagecache import connect_signals
 
         register_need_page_section(linked_reflections)
         register_relationship_page_section(stepping_back_prompts)
+        connect_signals()

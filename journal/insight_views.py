@@ -10,10 +10,12 @@ from django.views.decorators.http import require_safe
 from journal import insights
 from journal.models import Reflection
 from needs import charts
+from needs.pagecache import cached_page
 from needs.services import local_today
 
 
 @require_safe
+@cached_page
 def insights_page(request):
     today = local_today(request.user)
     range_key = request.GET.get("range", "90d")
@@ -78,6 +80,7 @@ def _table(series) -> list[dict]:
 
 
 @require_safe
+@cached_page
 def weekly_review(request):
     today = local_today(request.user)
     try:

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from journal.dashboard import dashboard
+from needs.pagecache import cached_page
 from needs.services import local_today
 
 # Fields never echoed back on the CSRF failure page: secrets are not "text a person wrote".
@@ -19,6 +20,7 @@ SECRET_FIELD_HINTS = ("password", "csrf", "token", "code", "secret", "otp", "key
 @require_safe
 @login_not_required
 @never_cache
+@cached_page
 def home(request):
     if request.user.is_authenticated:
         today = local_today(request.user)

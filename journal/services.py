@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from journal.models import TRASH_DAYS, Draft, PersonalPrompt, Prompt, PromptShown, Reflection, Step
+from needs import pagecache
 from needs.crypto import open_text
 from needs.models import Category, CheckIn
 
@@ -220,7 +221,11 @@ def draft_payload(draft: Draft, *, user) -> dict:
 def trash_purge(*, now: dt.datetime | None = None) -> int:
     """Delete reflections that have been in the trash for more than TRASH_DAYS days."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=TRASH_DAYS)
-    deleted, _ = Reflection.objects.filter(deleted_at__lt=cutoff).delete()
+    expired = Reflection.objects.filter(deleted_at__lt=cutoff)
+    owners = set(expired.values_list("owner_id", flat=True).distinct())
+    deleted, _ = expired.delete()
+    for owner_id in owners:
+        pagecache.forget(owner_id)
     return deleted
 
 

@@ -24,6 +24,7 @@ from journal.markdown import render_markdown
 from journal.models import Draft, PersonalPrompt, Prompt, Reflection
 from needs import recovery
 from needs.models import Need
+from needs.pagecache import cached_page
 from needs.services import local_today
 
 PAGE_SIZE = 20
@@ -34,6 +35,7 @@ def _live(user):
 
 
 @require_safe
+@cached_page
 def reflection_list(request):
     today = local_today(request.user)
     form = JournalFilterForm(request.GET or None, owner=request.user)

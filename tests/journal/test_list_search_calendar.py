@@ -107,8 +107,9 @@ def test_on_this_day_shows_earlier_years(client, alice, frozen):
 @time_machine.travel(dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC), tick=False)
 @pytest.mark.parametrize("query", ["", "?q=harbour", "?category=physical", "?page=3"])
 def test_journal_list_query_count_does_not_grow_with_data(
-    client, alice, django_assert_max_num_queries, query
+    client, alice, django_assert_max_num_queries, query, settings
 ):
+    settings.ATTUNE_PAGE_CACHE = False  # the page's own work (the cached path: tests/test_pagecache.py)
     needs = [
         make_need(alice, f"Need {i}", ["mental", "physical", "spiritual", "emotional"][i % 4])
         for i in range(8)

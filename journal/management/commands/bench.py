@@ -42,7 +42,7 @@ PAGES = [
     ("dashboard", "/"),
     ("insights (90 days)", "/insights/"),
     ("journal list", "/journal/"),
-    ("search (decrypts every reflection)", "/journal/?q=garden"),
+    ("search", "/journal/?q=garden"),
 ]
 
 
@@ -65,24 +65,28 @@ class Command(BaseCommand):
             )
         user = self.seed()
         session_key = self.session_for(user)
-        port = self.free_port()
-        server = self.start_gunicorn(port, options["workers"])
-        try:
-            self.check_pages(port, session_key)
-            results = [
-                (
-                    label,
-                    path,
-                    self.measure(port, path, session_key, options["duration"], options["connections"]),
-                )
-                for label, path in PAGES
-            ]
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
-        table = self.table(results)
-        self.stdout.write(table)
-        self.write_doc(options["output"], table, results, options)
+        tables = {}
+        for page_cache in (True, False):
+            port = self.free_port()
+            server = self.start_gunicorn(port, options["workers"], page_cache=page_cache)
+            try:
+                self.check_pages(port, session_key)
+                results = [
+                    (
+                        label,
+                        path,
+                        self.measure(port, path, session_key, options["duration"], options["connections"]),
+                    )
+                    for label, path in PAGES
+                ]
+            finally:
+                server.terminate()
+                server.wait(timeout=20)
+            tables[page_cache] = self.table(results)
+            self.stdout.write(
+                ("With" if page_cache else "Without") + " the page cache:\n" + tables[page_cache]
+            )
+        self.write_doc(options["output"], tables, options)
 
     # --- data -------------------------------------------------------------------------------------
 
@@ -129,7 +133,7 @@ class Command(BaseCommand):
             s.bind(("127.0.0.1", 0))
             return s.getsockname()[1]
 
-    def start_gunicorn(self, port: int, workers: int) -> subprocess.Popen:
+    def start_gunicorn(self, port: int, workers: int, *, page_cache: bool) -> subprocess.Popen:
         db = connection.settings_dict
         if db["ENGINE"].endswith("sqlite3"):
             url = f"sqlite:///{db['NAME']}"
@@ -144,6 +148,7 @@ class Command(BaseCommand):
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DATABASE_URL": url,
             "ATTUNE_LOG_LEVEL": "WARNING",
+            "ATTUNE_PAGE_CACHE": str(page_cache),
         }
         subprocess.run(  # noqa: S603 - fixed arguments
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
@@ -243,7 +248,7 @@ class Command(BaseCommand):
             )
         return "\n".join(lines) + "\n"
 
-    def write_doc(self, output: str, table: str, results, options) -> None:
+    def write_doc(self, output: str, tables: dict[bool, str], options) -> None:
         vendor = connection.vendor
         data = (
             f"{CheckIn.objects.count():,} check-ins and {Reflection.objects.count():,} reflections in the database "
@@ -256,7 +261,11 @@ class Command(BaseCommand):
             f"## {dt.date.today().isoformat()} — {vendor}\n\n"
             f"{data}. gunicorn with {options['workers']} sync workers, DEBUG off, HTTPS settings on; wrk with "
             f"{options['connections']} connections for {options['duration']} s per page on the same 2 cores, signed in "
-            f"as the person with 10 years of data.\n\n{table}\n"
+            f"as the person with 10 years of data.\n\n"
+            f"**Repeat views** (the sealed page cache on, as in production; wrk asks for the same page again "
+            f"and again):\n\n{tables[True]}\n"
+            f"**First view after a change** (`ATTUNE_PAGE_CACHE=False`: every request builds the page, as the "
+            f"first view after any write, a new day or a new search does):\n\n{tables[False]}\n"
         )
         heading = "# Benchmarks\n\nWritten by `make bench` (`manage.py bench`). Newest first; one section per run and database.\n\n"
         body = previous.split("\n\n", 2)[2] if previous.startswith("# Benchmarks") else ""

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from journal.services import prompts_load
+from needs import pagecache
 from needs.services import catalogue_load
 
 
@@ -14,4 +15,6 @@ class Command(BaseCommand):
         added = catalogue_load()
         self.stdout.write(f"Starter catalogue: {added} need(s) added.")
         added = prompts_load()
+        if added:
+            pagecache.forget_shared()
         self.stdout.write(f"Starter prompts: {added} prompt(s) added.")
