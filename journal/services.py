@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import json
 import random
@@ -20,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from journal.models import TRASH_DAYS, Draft, PersonalPrompt, Prompt, PromptShown, Reflection, Step
 from needs import pagecache
-from needs.crypto import open_text
+from needs.crypto import open_text, text_opener
 from needs.models import Category, CheckIn
 
 PROMPTS_FILE = Path(__file__).resolve().parent / "data" / "prompts.json"
@@ -269,10 +270,11 @@ def search_ids(*, user, queryset, query: str) -> list:
         return []
     patterns = [re.compile(re.escape(w), re.IGNORECASE) for w in words]
     label = Reflection._meta.label_lower
+    open_title = text_opener(user, label=label, field="title")
+    open_body = text_opener(user, label=label, field="body")
     found = []
     for pk, title, body in queryset.values_list("pk", "title", "body"):
-        haystack = open_text(user, title, label=label, row_id=pk, field="title") + "\n"
-        haystack += open_text(user, body, label=label, row_id=pk, field="body")
+        haystack = f"{open_title(pk, title)}\n{open_body(pk, body)}"
         if all(p.search(haystack) for p in patterns):
             found.append(pk)
     return found
@@ -331,14 +333,20 @@ def month_calendar(*, user, year: int, month: int, today: dt.date) -> list[list[
     return weeks
 
 
+ON_THIS_DAY_YEARS = 150
+
+
 def on_this_day(*, user, today: dt.date, limit: int = 5) -> list[Reflection]:
-    """Reflections written on this month and day in earlier years."""
-    return list(
-        Reflection.objects.for_user(user)
-        .live()
-        .filter(date__month=today.month, date__day=today.day, date__lt=today)
-        .order_by("-date")[:limit]
-    )
+    """Reflections written on this month and day in earlier years (29 February: in leap years).
+
+    Exact dates rather than month/day arithmetic, so the (owner, date) index answers it however long the
+    journal is.
+    """
+    dates = []
+    for back in range(1, ON_THIS_DAY_YEARS + 1):
+        with contextlib.suppress(ValueError):  # 29 February in a common year
+            dates.append(today.replace(year=today.year - back))
+    return list(Reflection.objects.for_user(user).live().filter(date__in=dates).order_by("-date")[:limit])
 
 
 def filter_reflections(

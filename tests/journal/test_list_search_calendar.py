@@ -130,3 +130,15 @@ def test_journal_list_query_count_does_not_grow_with_data(
     with django_assert_max_num_queries(12):
         response = client.get(LIST + query)
     assert response.status_code == 200 and response.context["entries"]
+
+
+def test_on_this_day_matches_exact_earlier_dates_and_leap_days_only_in_leap_years(alice):
+    from journal.services import on_this_day
+
+    leap = make_reflection(alice, title="Leap", date=dt.date(2024, 2, 29))
+    eve = make_reflection(alice, title="Eve", date=dt.date(2024, 2, 28))
+    old = make_reflection(alice, title="Long ago", date=dt.date(1990, 2, 28))
+    make_reflection(alice, title="Trashed", date=dt.date(2023, 2, 28), trashed=True)
+    assert on_this_day(user=alice, today=dt.date(2028, 2, 29)) == [leap]
+    assert on_this_day(user=alice, today=dt.date(2025, 2, 28)) == [eve, old]
+    assert on_this_day(user=alice, today=dt.date(2024, 2, 28)) == [old]  # not today itself
