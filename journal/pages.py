@@ -1,5 +1,6 @@
 """Site pages that are not one person's journal: landing, privacy, error pages, CSRF failure."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseServerError
 from django.middleware.csrf import get_token
@@ -31,7 +32,8 @@ def home(request):
 @require_safe
 @login_not_required
 def privacy(request):
-    return render(request, "journal/privacy.html")
+    minutes = max(1, settings.PAGE_CACHE_SECONDS // 60) if settings.ATTUNE_PAGE_CACHE else 0
+    return render(request, "journal/privacy.html", {"page_cache_minutes": minutes})
 
 
 @login_not_required

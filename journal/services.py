@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from journal.models import TRASH_DAYS, Draft, PersonalPrompt, Prompt, PromptShown, Reflection, Step
 from needs import pagecache
-from needs.crypto import open_text, text_opener
+from needs.crypto import text_opener
 from needs.models import Category, CheckIn
 
 PROMPTS_FILE = Path(__file__).resolve().parent / "data" / "prompts.json"

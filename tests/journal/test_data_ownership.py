@@ -388,3 +388,11 @@ def test_privacy_page_says_what_is_and_is_not_encrypted(client, db):
     for phrase in ("Reflection titles and text", "Check-in dates and scores", "names of your needs", "master key",
                    "Export", "Delete"):  # fmt: skip
         assert phrase in html, phrase
+
+
+def test_privacy_page_tells_how_long_viewed_pages_are_kept_and_only_when_they_are(client, db, settings):
+    assert (
+        "kept on the server for up to 15 minutes" in client.get(reverse("journal:privacy")).content.decode()
+    )
+    settings.ATTUNE_PAGE_CACHE = False
+    assert "Pages you recently viewed" not in client.get(reverse("journal:privacy")).content.decode()
