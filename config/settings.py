@@ -223,7 +223,7 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "attune_page_cache",
             "TIMEOUT": PAGE_CACHE_SECONDS,
-            "OPTIONS": {"MAX_ENTRIES": 20000},
+            "OPTIONS": {"MAX_ENTRIES": 5000},  # pages are 10–150 KB; Redis suits more people
         },
     }
 
