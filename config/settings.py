@@ -196,7 +196,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache for every worker process, so allauth's rate limits hold across them. Pages a person has seen
-# (sealed with their data key, see needs/pagecache.py) live apart, so they never push rate limits out.
+# (sealed with their data key, see needs/pagecache.py) live apart: their own table, or with Redis their own
+# prefix (ATTUNE_PAGE_CACHE_REDIS_URL can put them in another Redis database or server with its own memory).
 PAGE_CACHE_SECONDS = env_int("ATTUNE_PAGE_CACHE_SECONDS", 900)
 ATTUNE_PAGE_CACHE = env_bool("ATTUNE_PAGE_CACHE", True) and PAGE_CACHE_SECONDS > 0
 _redis_url = env_str("REDIS_URL")
@@ -208,7 +209,7 @@ if _redis_url:
         },
         "pages": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _redis_url,
+            "LOCATION": env_str("ATTUNE_PAGE_CACHE_REDIS_URL") or _redis_url,
             "KEY_PREFIX": "pages",
             "TIMEOUT": PAGE_CACHE_SECONDS,
         },

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.utils.html import format_html
 
 from journal.models import Prompt
+from needs import pagecache
 
 
 @admin.register(Prompt)
@@ -49,12 +50,12 @@ class PromptAdmin(admin.ModelAdmin):
 
     @admin.action(description="Make the selected prompts active")
     def activate(self, request, queryset):
-        self.message_user(
-            request, f"{queryset.update(is_active=True)} prompt(s) activated.", messages.SUCCESS
-        )
+        changed = queryset.update(is_active=True)
+        pagecache.forget_shared()  # update() sends no signals
+        self.message_user(request, f"{changed} prompt(s) activated.", messages.SUCCESS)
 
     @admin.action(description="Make the selected prompts inactive")
     def deactivate(self, request, queryset):
-        self.message_user(
-            request, f"{queryset.update(is_active=False)} prompt(s) deactivated.", messages.SUCCESS
-        )
+        changed = queryset.update(is_active=False)
+        pagecache.forget_shared()  # update() sends no signals
+        self.message_user(request, f"{changed} prompt(s) deactivated.", messages.SUCCESS)

@@ -15,7 +15,7 @@ from needs.services import local_today
 
 
 @require_safe
-@cached_page
+@cached_page("range")
 def insights_page(request):
     today = local_today(request.user)
     range_key = request.GET.get("range", "90d")
@@ -80,7 +80,7 @@ def _table(series) -> list[dict]:
 
 
 @require_safe
-@cached_page
+@cached_page("week")
 def weekly_review(request):
     today = local_today(request.user)
     try:

@@ -21,7 +21,7 @@ SECRET_FIELD_HINTS = ("password", "csrf", "token", "code", "secret", "otp", "key
 @require_safe
 @login_not_required
 @never_cache
-@cached_page
+@cached_page()
 def home(request):
     if request.user.is_authenticated:
         today = local_today(request.user)

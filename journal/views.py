@@ -35,7 +35,7 @@ def _live(user):
 
 
 @require_safe
-@cached_page
+@cached_page(*JournalFilterForm.base_fields, "page")
 def reflection_list(request):
     today = local_today(request.user)
     form = JournalFilterForm(request.GET or None, owner=request.user)

@@ -28,17 +28,23 @@ import hmac
 import os
 import secrets
 import uuid
+from importlib import metadata
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 
 from needs.crypto import NONCE_BYTES, data_key_for
 from needs.models import Profile
@@ -55,14 +61,42 @@ def _cache():
     return caches["pages"]
 
 
+def _prefix(user_id: int) -> str:
+    return f"attune:page:{user_id}:"
+
+
 def forget(user_id: int) -> None:
-    """Every page stored for this person stops being served (their generation is replaced)."""
+    """This person's stored pages are never served again (new generation) and are deleted now."""
     Profile.objects.filter(owner_id=user_id).update(page_generation=uuid.uuid4())
+    _delete(_prefix(user_id))
 
 
 def forget_shared() -> None:
     """Shared content (prompts) changed: every person's pages are rebuilt on their next view."""
     _cache().set(SHARED, secrets.token_hex(16), timeout=None)
+
+
+def prune() -> None:
+    """Delete expired pages (Redis expires them itself; the database cache only when it grows too big)."""
+    _delete(None)
+
+
+def _delete(prefix: str | None) -> None:
+    """Delete the stored pages whose key starts with this prefix, and every expired one."""
+    cache = _cache()
+    if isinstance(cache, DatabaseCache):
+        table = connection.ops.quote_name(cache._table)
+        pattern = cache.make_key(prefix) + "%" if prefix else ""
+        with connection.cursor() as cursor:  # the prefix holds only digits, letters and colons
+            cursor.execute(
+                f"DELETE FROM {table} WHERE cache_key LIKE %s OR expires < %s",  # noqa: S608 - our table
+                [pattern, timezone.now()],
+            )
+    elif isinstance(cache, RedisCache) and prefix:
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=cache.make_key(prefix) + "*", count=500))
+        if keys:
+            client.delete(*keys)
 
 
 def _shared_generation() -> str:
@@ -77,14 +111,23 @@ def _shared_generation() -> str:
 
 @functools.cache
 def release() -> str:
-    """A fingerprint of the running code, templates and static files: a deploy never serves old pages."""
+    """A fingerprint of the running code, settings module, templates, static files, template-rendering packages
+    and secret key: a deploy never serves pages built by the one before."""
     digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
-    for folder, pattern in (("templates", "**/*.html"), ("needs", "**/*.py"), ("journal", "**/*.py")):
+    for folder, pattern in (
+        ("templates", "**/*.html"),
+        ("config", "*.py"),
+        ("needs", "**/*.py"),
+        ("journal", "**/*.py"),
+    ):
         for path in sorted((base / folder).glob(pattern)):
             digest.update(str(path.relative_to(base)).encode())
             digest.update(path.read_bytes())
     digest.update(str(getattr(staticfiles_storage, "manifest_hash", "")).encode())
+    for package in ("django", "django-allauth", "django-crispy-forms", "crispy-bootstrap5", "django-htmx"):
+        digest.update(f"{package}=={metadata.version(package)}".encode())
+    digest.update(PLACEHOLDER.encode())  # a new secret key: pages with the old placeholder are not served
     return digest.hexdigest()
 
 
@@ -98,10 +141,11 @@ def _page_key(request, data_key: bytes, *, today) -> str:
         release(),
         today.isoformat(),
         request.headers.get("HX-Request", ""),
-        request.headers.get("HX-Target", ""),
         request.get_full_path(),
     ]
-    return "attune:page:" + hmac.new(hmac_key, "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()
+    return (
+        _prefix(request.user.pk) + hmac.new(hmac_key, "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()
+    )
 
 
 def _aad(user_id: int, key: str) -> bytes:
@@ -135,49 +179,55 @@ def csrf_placeholder(request):
     return {}
 
 
-def cached_page(view):
-    """Serve a signed-in person's GET of this view from their sealed page cache, or build and store it.
+def cached_page(*params: str):
+    """Serve a signed-in person's GET of the view from their sealed page cache, or build and store it.
 
     Only for views whose page depends on nothing but the person's own data, their local today, shared
-    prompts and the request's path (see the module docstring).
+    prompts, the path and the query parameters named here. A request with any other parameter is built and
+    not stored, so nobody fills the cache with made-up addresses.
     """
+    allowed = frozenset(params)
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if (
-            not settings.ATTUNE_PAGE_CACHE
-            or request.method not in ("GET", "HEAD")
-            or not user.is_authenticated
-            or len(messages.get_messages(request))
-        ):
-            return view(request, *args, **kwargs)
-        data_key = data_key_for(user)
-        key = _page_key(request, data_key, today=local_today(user))
-        sealed = _cache().get(key)
-        if sealed is not None:
-            body = _open(data_key, user.pk, key, sealed)
-            if body is not None:
-                response = HttpResponse(body, content_type="text/html; charset=utf-8")
-                response["X-Attune-Page-Cache"] = "hit"
-                return _fill_csrf(request, response)
-        request.attune_csrf_placeholder = True
-        try:
-            response = view(request, *args, **kwargs)
-        finally:
-            request.attune_csrf_placeholder = False
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and response.get("Content-Type", "").startswith("text/html")
-            and not response.cookies
-            and not len(messages.get_messages(request))
-        ):
-            _cache().set(key, _seal(data_key, user.pk, key, response.content))
-            response["X-Attune-Page-Cache"] = "miss"
-        return _fill_csrf(request, response)
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if (
+                not settings.ATTUNE_PAGE_CACHE
+                or request.method not in ("GET", "HEAD")
+                or not user.is_authenticated
+                or not allowed.issuperset(request.GET)
+                or len(messages.get_messages(request))
+            ):
+                return view(request, *args, **kwargs)
+            data_key = data_key_for(user)
+            key = _page_key(request, data_key, today=local_today(user))
+            sealed = _cache().get(key)
+            if sealed is not None:
+                body = _open(data_key, user.pk, key, sealed)
+                if body is not None:
+                    response = HttpResponse(body, content_type="text/html; charset=utf-8")
+                    response["X-Attune-Page-Cache"] = "hit"
+                    return _fill_csrf(request, response)
+            request.attune_csrf_placeholder = True
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                request.attune_csrf_placeholder = False
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and response.get("Content-Type", "").startswith("text/html")
+                and not response.cookies
+                and not len(messages.get_messages(request))
+            ):
+                _cache().set(key, _seal(data_key, user.pk, key, response.content))
+                response["X-Attune-Page-Cache"] = "miss"
+            return _fill_csrf(request, response)
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
 class ForgetPagesOnWriteMiddleware:
@@ -200,11 +250,19 @@ class ForgetPagesOnWriteMiddleware:
 
 
 def _shared_content_changed(sender, **kwargs):
-    forget_shared()
+    transaction.on_commit(forget_shared)  # a page built before the commit must not get the new generation
+
+
+def _account_changed(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # every log-in saves this; nothing on the pages shows it
+    transaction.on_commit(functools.partial(forget, instance.pk))
 
 
 def connect_signals() -> None:
     from journal.models import Prompt
 
     for signal in (post_save, post_delete):
-        signal.connect(_shared_content_changed, sender=Prompt, dispatch_uid=f"pagecache-{signal}")
+        signal.connect(_shared_content_changed, sender=Prompt, dispatch_uid=f"pagecache-prompt-{signal}")
+    # The menu shows the account's email: staff may edit it in the admin.
+    post_save.connect(_account_changed, sender=get_user_model(), dispatch_uid="pagecache-account")

@@ -128,3 +128,16 @@ def make_openness(owner, need) -> dict:
         "shared": SharedNeed.objects.create(connection=connection, owner=carol, need=carols),
         "mine_shared": SharedNeed.objects.create(connection=connection, owner=owner, need=need),
     }
+
+
+def quick_checkin_data(need, score: int) -> dict:
+    """The home page's quick check-in form, as a browser sends it, for one need."""
+    return {
+        "quick": "1",
+        "rating-TOTAL_FORMS": "1",
+        "rating-INITIAL_FORMS": "1",
+        "rating-MIN_NUM_FORMS": "0",
+        "rating-MAX_NUM_FORMS": "500",
+        "rating-0-need": str(need.pk),
+        "rating-0-score": str(score),
+    }

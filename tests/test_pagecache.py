@@ -8,6 +8,7 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -22,7 +23,7 @@ from journal.models import Prompt, PromptShown, Reflection
 from needs import pagecache
 from needs.models import Profile
 from tests.conftest import PASSWORD, make_person
-from tests.factories import make_checkin, make_need, make_reflection
+from tests.factories import make_checkin, make_need, make_reflection, quick_checkin_data
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
@@ -62,18 +63,6 @@ def stored_rows() -> list[tuple[str, bytes]]:
         cursor.execute(f"SELECT cache_key, value FROM {table}")  # noqa: S608 - the table's own name
         rows = cursor.fetchall()
     return [(key, pickle.loads(base64.b64decode(value))) for key, value in rows]  # noqa: S301 - our table
-
-
-def quick_checkin(need, score: int) -> dict:
-    return {
-        "quick": "1",
-        "rating-TOTAL_FORMS": "1",
-        "rating-INITIAL_FORMS": "1",
-        "rating-MIN_NUM_FORMS": "0",
-        "rating-MAX_NUM_FORMS": "500",
-        "rating-0-need": str(need.pk),
-        "rating-0-score": str(score),
-    }
 
 
 @pytest.mark.parametrize("url", CACHED_PAGES)
@@ -119,7 +108,7 @@ def test_any_write_by_the_person_forgets_their_pages(client, alice, journal):
     client.force_login(alice)
     client.get("/")
     assert cache_state(client.get("/")) == "hit"
-    response = client.post(reverse("needs:checkin"), quick_checkin(journal, 9))
+    response = client.post(reverse("needs:checkin"), quick_checkin_data(journal, 9))
     assert response.status_code == 302
     with_message = client.get("/")  # "Saved" is waiting: built afresh, not stored
     assert (
@@ -144,7 +133,7 @@ def test_another_persons_writes_and_pages_stay_theirs(client, alice, bob, journa
     bobs = other.get("/journal/")
     assert cache_state(bobs) == "miss" and "Sunflower secret" not in bobs.content.decode()
     bobs_need = make_need(bob, "Bob's rest")
-    other.post(reverse("needs:checkin"), quick_checkin(bobs_need, 5))
+    other.post(reverse("needs:checkin"), quick_checkin_data(bobs_need, 5))
     mine = client.get("/journal/")
     assert cache_state(mine) == "hit" and "Sunflower secret" in mine.content.decode()
 
@@ -200,7 +189,7 @@ def test_a_cached_page_carries_a_working_csrf_token_for_each_session(alice, jour
     assert cache_state(page) == "hit"
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
     response = second.post(
-        reverse("needs:checkin"), {**quick_checkin(journal, 8), "csrfmiddlewaretoken": token}
+        reverse("needs:checkin"), {**quick_checkin_data(journal, 8), "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 302
 
@@ -216,13 +205,16 @@ def test_waiting_messages_are_shown_never_served_stale_nor_stored(client, alice,
     assert cache_state(again) == "hit" and "Saved, thank you." not in again.content.decode()
 
 
-def test_staff_changing_a_prompt_forgets_everyones_pages(client, alice, journal):
+def test_staff_changing_a_prompt_forgets_everyones_pages(
+    client, alice, journal, django_capture_on_commit_callbacks
+):
     client.force_login(alice)
     client.get("/")
     assert cache_state(client.get("/")) == "hit"
     shown = PromptShown.objects.get(owner=alice, date=TODAY).prompt
     shown.text = "What would be kind to yourself right now?"
-    shown.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        shown.save()
     response = client.get("/")
     assert (
         cache_state(response) == "miss"
@@ -265,3 +257,71 @@ def test_anonymous_visitors_are_never_cached(client):
     make_person("carol@example.com")
     assert cache_state(client.get("/")) is None
     assert not any(key.startswith(":1:attune:page:") for key, _ in stored_rows())
+
+
+def test_staff_retiring_prompts_in_bulk_forgets_everyones_pages(client, alice, journal):
+    staff = Client()
+    staff.force_login(get_user_model().objects.create_superuser("curator", "c@example.com", "pw-curator-1"))
+    client.force_login(alice)
+    client.get("/")
+    assert cache_state(client.get("/")) == "hit"
+    staff.post(
+        reverse("admin:journal_prompt_changelist"),
+        {"action": "deactivate", "_selected_action": list(Prompt.objects.values_list("pk", flat=True))},
+    )
+    assert not Prompt.objects.filter(is_active=True).exists()
+    assert cache_state(client.get("/")) == "miss"
+
+
+def test_staff_editing_an_account_forgets_its_pages(
+    client, alice, journal, django_capture_on_commit_callbacks
+):
+    client.force_login(alice)
+    client.get("/journal/")
+    alice.email = "alice.new@example.com"
+    with django_capture_on_commit_callbacks(execute=True):
+        alice.save()
+    page = client.get("/journal/")
+    assert cache_state(page) == "miss" and "alice.new@example.com" in page.content.decode()
+
+
+def page_keys() -> list[str]:
+    return [key for key, _ in stored_rows() if key.startswith(":1:attune:page:")]
+
+
+def test_a_write_deletes_the_persons_kept_pages_and_expired_ones_but_no_one_elses(
+    client, alice, bob, journal
+):
+    client.force_login(alice)
+    for url in CACHED_PAGES:
+        client.get(url)
+    other = Client()
+    other.force_login(bob)
+    other.get("/journal/")
+    assert len(page_keys()) == len(CACHED_PAGES) + 1
+    client.post(reverse("needs:checkin"), quick_checkin_data(journal, 6))
+    remaining = page_keys()
+    assert len(remaining) == 1 and remaining[0].startswith(f":1:attune:page:{bob.pk}:")
+    with time_machine.travel(NOW + dt.timedelta(minutes=16), tick=False):
+        client.post(reverse("needs:checkin"), quick_checkin_data(journal, 7))
+    assert page_keys() == []  # Bob's page outlived its 15 minutes
+
+
+def test_the_daily_clean_up_deletes_expired_pages(client, alice, journal):
+    client.force_login(alice)
+    client.get("/insights/")
+    call_command("purge_trash", stdout=io.StringIO())
+    assert len(page_keys()) == 1
+    with time_machine.travel(NOW + dt.timedelta(minutes=16), tick=False):
+        call_command("purge_trash", stdout=io.StringIO())
+    assert page_keys() == []
+
+
+@pytest.mark.parametrize("url", ["/insights/?utm=1", "/?range=90d", "/journal/?q=harbour&x=1"])
+def test_addresses_with_parameters_the_page_does_not_read_are_built_but_never_stored(
+    client, alice, journal, url
+):
+    client.force_login(alice)
+    assert client.get(url).status_code == 200
+    assert cache_state(client.get(url)) is None
+    assert page_keys() == []

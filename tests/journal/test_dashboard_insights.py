@@ -12,7 +12,7 @@ from journal.models import Prompt
 from needs import pagecache
 from needs.models import CheckIn, Profile
 from tests.conftest import make_person
-from tests.factories import make_checkin, make_need, make_reflection
+from tests.factories import make_checkin, make_need, make_reflection, quick_checkin_data
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 6, 10)
@@ -108,18 +108,7 @@ def test_streak_and_today_follow_the_time_zone_and_day_end(
     assert context["consistency"].streak == 3 and not context["consistency"].active_today
     assert context["consistency"].active_days == 4
     with time_machine.travel(moment, tick=False):
-        client.post(
-            reverse("needs:checkin"),
-            {
-                "quick": "1",
-                "rating-TOTAL_FORMS": "1",
-                "rating-INITIAL_FORMS": "1",
-                "rating-MIN_NUM_FORMS": "0",
-                "rating-MAX_NUM_FORMS": "500",
-                "rating-0-need": str(need.pk),
-                "rating-0-score": "8",
-            },
-        )
+        client.post(reverse("needs:checkin"), quick_checkin_data(need, 8))
         context = client.get("/").context
     assert CheckIn.objects.filter(date=expected_today).exists()
     assert context["consistency"].streak == 4 and context["consistency"].active_today
@@ -165,15 +154,7 @@ def test_needs_below_the_threshold_for_two_weeks_are_surfaced_with_a_prompt(clie
 def test_quick_check_in_without_javascript_redirects_home_and_with_htmx_answers_a_fragment(client, alice):
     need = make_need(alice, "Rest")
     client.force_login(alice)
-    data = {
-        "quick": "1",
-        "rating-TOTAL_FORMS": "1",
-        "rating-INITIAL_FORMS": "1",
-        "rating-MIN_NUM_FORMS": "0",
-        "rating-MAX_NUM_FORMS": "500",
-        "rating-0-need": str(need.pk),
-        "rating-0-score": "7",
-    }
+    data = quick_checkin_data(need, 7)
     plain = client.post(reverse("needs:checkin"), data)
     assert plain.status_code == 302 and plain["Location"] == reverse("home")
     data["rating-0-score"] = "9"

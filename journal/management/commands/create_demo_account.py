@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from config.settings import local_secret
+from needs import pagecache
 
 DEMO_EMAIL = "demo@attune.local"
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             from journal.demo import demo_data_create
 
             summary = demo_data_create(user=user)
+        pagecache.forget(user.pk)
         self.stdout.write(
             self.style.SUCCESS(
                 "\n  Demo account (local only)\n"

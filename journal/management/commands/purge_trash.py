@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from journal.services import trash_purge
+from needs import pagecache
 
 
 class Command(BaseCommand):
@@ -10,4 +11,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         deleted = trash_purge()
+        pagecache.prune()  # and pages whose time in the page cache is up
         self.stdout.write(f"Emptied the trash: {deleted} row(s) deleted.")
