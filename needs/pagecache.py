@@ -4,16 +4,18 @@ The dashboard, insights, the weekly review and the journal list (with search) on
 writes something, when their day turns, when staff change the shared prompts, or when the code changes.
 So the finished page is kept and served again until one of those happens:
 
-- **Keyed by everything it depends on**: the person, their *generation* (a random UUID on their profile,
-  replaced after every write), the shared-content generation, the release (code, templates, static files), their local today,
-  the htmx headers and the full path with its query. The key is an HMAC with a key derived from the
-  person's data key, so nothing in it (a search word, say) can be read or guessed from the cache.
+- **Keyed by everything it depends on**: `attune:page:<person id>:` and an HMAC, with a key derived from the
+  person's data key, of their *generation* (a random UUID on their profile, replaced after every write), the
+  shared-content generation, the release (code, settings, templates, static files, template packages, secret
+  key), their local today, the HX-Request flag and the path with the query parameters the view reads. Nothing
+  in it (a search word, say) can be read or guessed from the cache.
 - **Sealed**: the page is stored AES-GCM-encrypted with the person's data key, bound to the key it is stored
   under. The cache (database table or Redis) never holds readable text; a destroyed data key (account
   deleted) leaves nothing that opens.
-- **Forgotten by construction**: `ForgetPagesOnWriteMiddleware` replaces the person's generation after every
-  request that is not GET/HEAD/OPTIONS, once the view has finished (its transaction committed). Code that
-  changes someone's data outside a request (management commands) calls `forget(user_id)`.
+- **Forgotten by construction**: `ForgetPagesOnWriteMiddleware` replaces the person's generation and deletes
+  their kept pages (and expired ones) after every request that is not GET/HEAD/OPTIONS, once the view has
+  finished (its transaction committed). Code that changes someone's data outside a request (management
+  commands, signals for staff edits) calls `forget(user_id)` or `forget_shared()`.
 - **Per-request parts stay live**: the CSRF token is rendered as a placeholder and filled in for each
   response; a page with messages waiting is never served from, nor stored in, the cache.
 
