@@ -29,35 +29,31 @@ def _needs_field(owner, **kwargs) -> forms.ModelMultipleChoiceField:
     return field
 
 
+def statement_part(label: str, help_text: str) -> LongText:
+    """One of the four parts of a needs statement: short, and none may be left out."""
+    return LongText(
+        label=label,
+        required=True,
+        max_length=SHORT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=help_text,
+        error_messages={"required": "This part of the statement is needed."},
+    )
+
+
 class StatementForm(forms.Form):
-    observation = LongText(
-        label="What happened",
-        required=True,
-        max_length=SHORT,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Just what a camera would have seen — no judging. “When the plans changed at the last minute…”",
+    observation = statement_part(
+        "What happened",
+        "Just what a camera would have seen — no judging. “When the plans changed at the last minute…”",
     )
-    feeling = LongText(
-        label="What I felt",
-        required=True,
-        max_length=SHORT,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="“…I felt unsettled and a bit alone…”",
+    feeling = statement_part("What I felt", "“…I felt unsettled and a bit alone…”")
+    need_words = statement_part("What I need", "“…because I need to be able to count on what we agree…”")
+    request = statement_part(
+        "What I ask", "Something concrete and doable: “Would you tell me by noon if plans might change?”"
     )
-    need_words = LongText(
-        label="What I need",
-        required=True,
-        max_length=SHORT,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="“…because I need to be able to count on what we agree…”",
-    )
-    request = LongText(label="What I ask", required=True, max_length=SHORT, widget=forms.Textarea(attrs={"rows": 2}),
-                       help_text="Something concrete and doable: “Would you tell me by noon if plans might change?”")  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in self.fields:
-            self.fields[name].error_messages["required"] = "This part of the statement is needed."
         without_maxlength(self)
 
 
