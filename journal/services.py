@@ -225,8 +225,7 @@ def trash_purge(*, now: dt.datetime | None = None) -> int:
     expired = Reflection.objects.filter(deleted_at__lt=cutoff)
     owners = set(expired.values_list("owner_id", flat=True).distinct())
     deleted, _ = expired.delete()
-    for owner_id in owners:
-        pagecache.forget(owner_id)
+    pagecache.forget(*owners)
     return deleted
 
 

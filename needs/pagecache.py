@@ -67,10 +67,14 @@ def _prefix(user_id: int) -> str:
     return f"attune:page:{user_id}:"
 
 
-def forget(user_id: int) -> None:
-    """This person's stored pages are never served again (new generation) and are deleted now."""
-    Profile.objects.filter(owner_id=user_id).update(page_generation=uuid.uuid4())
-    _delete(_prefix(user_id))
+def forget(*user_ids: int) -> None:
+    """These people's stored pages are never served again (new generation) and are deleted now.
+
+    One generation value serves them all: each page key is an HMAC under the person's own data key.
+    """
+    if user_ids:
+        Profile.objects.filter(owner_id__in=user_ids).update(page_generation=uuid.uuid4())
+        _delete([_prefix(user_id) for user_id in user_ids])
 
 
 def forget_shared() -> None:
@@ -80,25 +84,25 @@ def forget_shared() -> None:
 
 def prune() -> None:
     """Delete expired pages (Redis expires them itself; the database cache only when it grows too big)."""
-    _delete(None)
+    _delete([])
 
 
-def _delete(prefix: str | None) -> None:
-    """Delete the stored pages whose key starts with this prefix, and every expired one."""
+def _delete(prefixes: list[str]) -> None:
+    """Delete the stored pages whose key starts with one of these prefixes, and every expired one."""
     cache = _cache()
     if isinstance(cache, DatabaseCache):
         table = connection.ops.quote_name(cache._table)
-        pattern = cache.make_key(prefix) + "%" if prefix else ""
-        with connection.cursor() as cursor:  # the prefix holds only digits, letters and colons
-            cursor.execute(
-                f"DELETE FROM {table} WHERE cache_key LIKE %s OR expires < %s",  # noqa: S608 - our table
-                [pattern, timezone.now()],
-            )
-    elif isinstance(cache, RedisCache) and prefix:
+        # The prefixes hold only digits, letters and colons: nothing LIKE would read as a wildcard.
+        conditions = ["expires < %s", *["cache_key LIKE %s"] * len(prefixes)]
+        values = [timezone.now(), *[cache.make_key(prefix) + "%" for prefix in prefixes]]
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE {' OR '.join(conditions)}", values)  # noqa: S608
+    elif isinstance(cache, RedisCache):
         client = cache._cache.get_client(write=True)
-        keys = list(client.scan_iter(match=cache.make_key(prefix) + "*", count=500))
-        if keys:
-            client.delete(*keys)
+        for prefix in prefixes:
+            keys = list(client.scan_iter(match=cache.make_key(prefix) + "*", count=500))
+            if keys:
+                client.delete(*keys)
 
 
 def _shared_generation() -> str:

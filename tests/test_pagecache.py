@@ -3,6 +3,7 @@
 import base64
 import datetime as dt
 import io
+import os
 import pickle
 import re
 
@@ -13,6 +14,7 @@ from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -22,7 +24,7 @@ from django.utils import timezone
 from journal.models import Prompt, PromptShown, Reflection
 from needs import pagecache
 from needs.models import Profile
-from tests.conftest import PASSWORD, make_person
+from tests.conftest import IN_CI, PASSWORD, make_person
 from tests.factories import make_checkin, make_need, make_reflection, quick_checkin_data
 
 pytestmark = pytest.mark.django_db
@@ -235,13 +237,20 @@ def test_htmx_requests_get_their_own_entries(client, alice, journal):
     assert cache_state(client.get("/journal/", headers={"HX-Request": "true"})) == "miss"
 
 
-def test_emptying_the_trash_forgets_the_owners_pages(client, alice, journal):
-    old = make_reflection(alice, title="Gone", date=TODAY, trashed=True)
-    Reflection.objects.filter(pk=old.pk).update(deleted_at=timezone.now() - dt.timedelta(days=31))
-    client.force_login(alice)
-    client.get("/journal/")
+def test_emptying_the_trash_forgets_the_owners_pages_and_only_theirs(client, alice, bob, journal):
+    carol = make_person("carol@example.com")
+    for owner in (alice, bob):
+        old = make_reflection(owner, title="Gone", date=TODAY, trashed=True)
+        Reflection.objects.filter(pk=old.pk).update(deleted_at=timezone.now() - dt.timedelta(days=31))
+    clients = {}
+    for person in (alice, bob, carol):
+        clients[person] = Client()
+        clients[person].force_login(person)
+        clients[person].get("/journal/")
     call_command("purge_trash", stdout=io.StringIO())
-    assert cache_state(client.get("/journal/")) == "miss"
+    assert cache_state(clients[alice].get("/journal/")) == "miss"
+    assert cache_state(clients[bob].get("/journal/")) == "miss"
+    assert cache_state(clients[carol].get("/journal/")) == "hit"
 
 
 def test_switched_off_every_view_builds_the_page(client, alice, journal, settings):
@@ -325,3 +334,53 @@ def test_addresses_with_parameters_the_page_does_not_read_are_built_but_never_st
     assert client.get(url).status_code == 200
     assert cache_state(client.get(url)) is None
     assert page_keys() == []
+
+
+# --- With Redis as the pages cache (production's other backend) -------------------------------------
+
+
+@pytest.fixture
+def redis_pages(settings):
+    """The pages cache on a real Redis server (`.ci/run` starts one and sets ATTUNE_TEST_REDIS_URL)."""
+    url = os.environ.get("ATTUNE_TEST_REDIS_URL", "")
+    if not url:
+        message = "ATTUNE_TEST_REDIS_URL is not set: no Redis server to test the page cache on."
+        if IN_CI:
+            pytest.fail(message + " Under CI a missing Redis fails the run.", pytrace=False)
+        pytest.skip(message)
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"pages-test-{os.getpid()}",
+            "TIMEOUT": 900,
+        },
+    }
+    pages = caches["pages"]
+    assert isinstance(pages, RedisCache)
+    yield pages._cache.get_client(write=True), f"pages-test-{os.getpid()}"
+    pages.clear()
+
+
+def test_with_redis_pages_are_sealed_served_again_and_deleted_on_a_write(
+    client, alice, bob, journal, redis_pages
+):
+    redis, prefix = redis_pages
+    client.force_login(alice)
+    for url in ("/", "/journal/?q=sunflower"):
+        assert cache_state(client.get(url)) == "miss"
+        assert cache_state(client.get(url)) == "hit"
+    other = Client()
+    other.force_login(bob)
+    other.get("/journal/")
+    keys = sorted(key.decode() for key in redis.scan_iter(match=f"{prefix}:1:attune:page:*"))
+    assert len(keys) == 3
+    for key in keys:
+        value = redis.get(key)
+        assert b"Sunflower" not in value and b"harbour" not in value and "sunflower" not in key
+    client.post(reverse("needs:checkin"), quick_checkin_data(journal, 9))
+    remaining = [key.decode() for key in redis.scan_iter(match=f"{prefix}:1:attune:page:*")]
+    assert len(remaining) == 1 and remaining[0].startswith(f"{prefix}:1:attune:page:{bob.pk}:")
+    client.get("/")  # "Saved" is waiting: built, not stored
+    assert cache_state(client.get("/")) == "miss"
