@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from journal import pages
-from needs import share_views
+from needs import share_views, staff
 
 admin.site.site_header = "Attune curation"
 admin.site.site_title = "Attune curation"
@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("journal.urls")),
     path("needs/", include("needs.urls")),
     path("c/<str:token>/", share_views.card_public, name="card_public"),
+    # allauth's signed-in devices page, with the staff actions on the account added (needs/staff.py).
+    path("accounts/sessions/", staff.security_page, name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
 ]

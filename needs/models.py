@@ -15,6 +15,7 @@ from needs.owned import OwnedModel, OwnedQuerySet
 __all__ = [
     "DataKey", "Category", "CatalogueNeed", "Profile", "Need", "CheckIn", "Statement", "LoveProfile", "Card",
     "Invitation", "Connection", "SharedNeed", "Answer", "Relationship", "RelationshipRating", "PausePlan",
+    "StaffAction",
 ]  # fmt: skip
 
 TEXT_LIMIT = 10_000
@@ -193,3 +194,30 @@ from needs.openness import (  # noqa: E402
     SharedNeed,
     Statement,
 )
+
+
+class StaffAction(OwnedModel):
+    """Something staff did to a person's account, shown to that person (`owner`) on their devices page."""
+
+    class Kind(models.TextChoices):
+        SUSPENDED = "suspended", "Suspended your account (no signing in)"
+        REINSTATED = "reinstated", "Reinstated your account"
+        STAFF_GRANTED = "staff_granted", "Gave your account staff access"
+        STAFF_REMOVED = "staff_removed", "Removed staff access from your account"
+        SUPERUSER_GRANTED = "superuser_granted", "Gave your account every staff permission"
+        SUPERUSER_REMOVED = "superuser_removed", "Removed every staff permission from your account"
+        PERMISSIONS_CHANGED = "permissions_changed", "Changed your account's staff permissions"
+
+    # Who acted: kept as an email copy too, so the record outlives the staff account.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    actor_email = models.EmailField(editable=False)
+    action = models.CharField(max_length=24, choices=Kind.choices, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.created_at:%Y-%m-%d}"

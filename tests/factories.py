@@ -141,3 +141,22 @@ def quick_checkin_data(need, score: int) -> dict:
         "rating-0-need": str(need.pk),
         "rating-0-score": str(score),
     }
+
+
+def sign_in_with_second_factor(client, user, *, used: bool = True):
+    """Sign `user` in on `client`, owning an authenticator app; with `used`, this session was confirmed with it
+    (recorded in the session the way allauth does after a TOTP code). The staff admin asks for both."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.test import RequestFactory
+
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    authenticator = authenticator or TOTP.activate(user, generate_totp_secret()).instance
+    client.force_login(user)
+    if used:
+        request = RequestFactory().get("/")
+        request.session, request.user = client.session, user
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+        request.session.save()
+    return authenticator

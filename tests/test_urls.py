@@ -35,8 +35,6 @@ PUBLIC = {
     "mfa_login_webauthn",
     "mfa_signup_webauthn",
     "account_signup_by_passkey",
-    # Django's admin has its own log-in page, and sends everyone else there.
-    "admin:login",
 }
 
 URLS = all_urls()
@@ -52,7 +50,7 @@ def test_the_walk_finds_the_projects_pages():
 def test_anonymous_visitor_is_sent_to_log_in(client, name):
     response = client.get(URLS[name])
     assert response.status_code == 302, f"{name} answered {response.status_code}"
-    # Admin pages may send a visitor to either log-in page: both lead to a staff check.
+    # Admin pages send a visitor to the admin's log-in address, which passes them on to allauth's log-in.
     logins = (reverse(settings.LOGIN_URL), reverse("admin:login")) if name.startswith("admin:") else None
     login = logins or (reverse(settings.LOGIN_URL),)
     assert response["Location"].startswith(login), f"{name} → {response['Location']}"

@@ -12,7 +12,13 @@ from django.urls import reverse
 from journal.models import Draft, PersonalPrompt, Prompt, PromptShown, Reflection, Step
 from journal.services import prompt_another, prompt_of_the_day
 from needs.models import Category
-from tests.factories import make_checkin, make_need, make_personal_prompt, make_reflection
+from tests.factories import (
+    make_checkin,
+    make_need,
+    make_personal_prompt,
+    make_reflection,
+    sign_in_with_second_factor,
+)
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 6, 10)
@@ -115,7 +121,7 @@ def test_home_shows_the_prompt_of_the_day_with_a_write_button(client, alice, lib
 @pytest.fixture
 def staff_client(client, db):
     admin_user = get_user_model().objects.create_superuser("curator", "c@example.com", "curator-password-1")
-    client.force_login(admin_user)
+    sign_in_with_second_factor(client, admin_user)  # the admin asks for a second factor
     return client
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from needs.models import CatalogueNeed, Category, Need
 from needs.services import catalogue_load
+from tests.factories import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def test_inactive_catalogue_needs_are_not_offered(client, alice, catalogue):
 @pytest.fixture
 def staff_client(client, db):
     admin = get_user_model().objects.create_superuser("curator", "curator@example.com", "curator-password-1")
-    client.force_login(admin)
+    sign_in_with_second_factor(client, admin)  # the admin asks for a second factor
     return client
 
 
