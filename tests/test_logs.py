@@ -1,0 +1,358 @@
+"""Logs carry no one's words and no working secret: search words, card links and invitation codes stay out.
+
+The end-to-end test starts the very gunicorn command of `make serve` (read from the Makefile) on the test
+database and reads everything the server printed: its access log and Django's own warnings.
+"""
+
+import datetime as dt
+import http.client
+import io
+import logging
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.db.utils import InterfaceError, OperationalError
+from django.test import RequestFactory
+from django.utils import timezone
+
+from config.logs import RedactFilter, redact_path, redact_text
+from needs.openness import Invitation, new_token, token_hash
+from tests.conftest import PASSWORD, ensure_static_collected, make_person
+from tests.factories import make_card, make_need, make_reflection
+from tests.test_production_server import HOST, database_url, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- The redaction itself --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        ("/journal/?q=walk+with+Sam", "/journal/"),
+        ("/c/Zq3-xY_9aBcD/", "/c/[redacted]/"),
+        ("/c/Zq3-xY_9aBcD", "/c/[redacted]"),
+        ("/c/two words/?x=1", "/c/[redacted]/"),
+        ("/needs/partners/join/?code=Kq7_secret", "/needs/partners/join/"),
+        ("/accounts/confirm-email/MQ:1uAbc:xyz/", "/accounts/confirm-email/[redacted]/"),
+        ("/accounts/password/reset/key/1-set-password/", "/accounts/password/reset/key/[redacted]/"),
+        ("/journal/2026/01/", "/journal/2026/01/"),
+    ],
+)
+def test_redact_path_keeps_only_the_route(path, logged):
+    assert redact_path(path) == logged
+
+
+def test_redact_text_strips_query_strings_and_secrets_inside_a_message():
+    line = "Invalid request: 'GET /journal/?q=my sister Ann HTTP/1.1' then https://x.org/c/Tok3n/?a=b done?"
+    assert (
+        redact_text(line)
+        == "Invalid request: 'GET /journal/ HTTP/1.1' then https://x.org/c/[redacted]/ done?"
+    )
+
+
+def _through_filter(record: logging.LogRecord) -> str:
+    """What a handler configured like settings.LOGGING's prints for this record."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter(settings.LOGGING["formatters"]["plain"]["format"]))
+    handler.addFilter(RedactFilter())
+    handler.handle(record)
+    return stream.getvalue()
+
+
+def _record(msg, *args, exc=None, request=None) -> logging.LogRecord:
+    exc_info = (type(exc), exc, exc.__traceback__) if exc else None
+    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, msg, args, exc_info)
+    if request is not None:
+        record.request = request
+    return record
+
+
+def _raised(make):
+    try:
+        make()
+    except Exception as exc:  # noqa: BLE001 - any exception, as the request handler would log it
+        return exc
+    raise AssertionError("nothing was raised")
+
+
+def _session_store_failure():
+    """What a request meets while PostgreSQL restarts: the session cache is missing, then loading it fails."""
+    try:
+        raise AttributeError("'SessionStore' object has no attribute '_session_cache'")
+    except AttributeError:
+        raise OperationalError("terminating connection due to administrator command") from None
+
+
+def test_database_outage_is_one_line_without_traceback():
+    request = RequestFactory().get("/journal/", {"q": "walk with Sam"})
+    exc = _raised(_session_store_failure)
+    output = _through_filter(
+        _record("%s: %s", "Internal Server Error", request.path, exc=exc, request=request)
+    )
+    assert output.count("\n") == 1, output
+    assert "Traceback" not in output and "_session_cache" not in output
+    assert "ERROR django.request Service Unavailable (database): GET /journal/ OperationalError:" in output
+    assert "terminating connection due to administrator command" in output
+    assert "Sam" not in output
+
+
+def test_database_interface_error_behind_another_error_is_one_line_too():
+    def wrapped():
+        try:
+            raise InterfaceError("connection already closed")
+        except InterfaceError as error:
+            raise RuntimeError("could not load the page") from error
+
+    output = _through_filter(_record("Task failed for %s", "/c/Tok3n/", exc=_raised(wrapped)))
+    assert output.count("\n") == 1, output
+    assert (
+        "Task failed for /c/[redacted]/ (database unavailable: InterfaceError: connection already" in output
+    )
+
+
+def test_other_errors_keep_their_traceback_with_paths_redacted():
+    request = RequestFactory().get("/c/Tok3n-secret/")
+    exc = _raised(lambda: (_ for _ in ()).throw(ValueError("bad card /c/Tok3n-secret/?q=Sam")))
+    output = _through_filter(
+        _record("%s: %s", "Internal Server Error", request.path, exc=exc, request=request)
+    )
+    assert "Internal Server Error: /c/[redacted]/" in output
+    assert "Traceback (most recent call last)" in output
+    assert "ValueError: bad card /c/[redacted]/" in output
+    assert "Tok3n" not in output and "Sam" not in output
+
+
+# --- Django's logging as configured ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def django_log():
+    """Everything Django's configured log handlers print during the test."""
+    stream = io.StringIO()
+    handlers = {h for name in ("", *settings.LOGGING["loggers"]) for h in logging.getLogger(name).handlers}
+    ours = [h for h in handlers if isinstance(h, logging.StreamHandler) and h.name == "console"]
+    assert ours, "settings.LOGGING's console handler is installed"
+    previous = [(handler, handler.stream) for handler in ours]
+    for handler in ours:
+        handler.setStream(stream)
+    yield stream
+    for handler, old in previous:
+        handler.setStream(old)
+
+
+def test_every_configured_log_handler_redacts():
+    for name in ("", *settings.LOGGING["loggers"]):
+        # pytest's own capturing handlers aside, every handler is settings.LOGGING's and filters: Django's
+        # defaults (mail_admins, the DEBUG console, runserver's) are replaced, not left beside it.
+        handlers = [
+            h for h in logging.getLogger(name).handlers if not type(h).__module__.startswith("_pytest")
+        ]
+        assert handlers, f"logger {name!r} has a handler"
+        for handler in handlers:
+            assert handler.name in settings.LOGGING["handlers"], (name, handler)
+            assert any(isinstance(f, RedactFilter) for f in handler.filters), (name, handler.name)
+
+
+@pytest.mark.django_db
+def test_not_found_warning_for_an_unknown_card_link_is_redacted(client, django_log):
+    token = new_token()
+    response = client.get(f"/c/{token}/")
+    assert response.status_code == 404
+    output = django_log.getvalue()
+    assert "WARNING django.request Not Found: /c/[redacted]/" in output
+    assert token not in output
+
+
+def test_local_servers_request_line_loses_its_query_string(django_log):
+    # `make run`'s runserver logs each request line through `django.server`.
+    logging.getLogger("django.server").info('"%s" %s %s', "GET /journal/?q=Sam&page=2 HTTP/1.1", "200", "812")
+    output = django_log.getvalue()
+    assert 'INFO django.server "GET /journal/ HTTP/1.1" 200 812' in output
+    assert "Sam" not in output
+
+
+@pytest.mark.django_db
+def test_request_failing_on_the_database_logs_one_line(client, alice, django_log):
+    client.force_login(alice)
+    client.raise_request_exception = False
+    with mock.patch(
+        "journal.views.local_today", side_effect=OperationalError("server closed the connection")
+    ):
+        response = client.get("/journal/", {"q": "walk with Sam"})
+    assert response.status_code >= 500
+    output = django_log.getvalue()
+    assert (
+        "Service Unavailable (database): GET /journal/ OperationalError: server closed the connection"
+        in output
+    )
+    assert "Traceback" not in output and "Sam" not in output
+    assert output.count("\n") == 1, output
+
+
+# --- The production server, end to end -------------------------------------------------------------------
+
+
+def serve_command() -> list[str]:
+    """`make serve`'s gunicorn arguments, read from the Makefile: the test runs the very same server."""
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = re.search(r"^serve:.*\n((?:\t.*\n|#.*\n)+)", makefile, re.MULTILINE).group(1)
+    line = next(line for line in recipe.splitlines() if "exec .venv/bin/gunicorn " in line)
+    arguments = shlex.split(line.split("exec .venv/bin/gunicorn ", 1)[1])
+    assert "$" not in " ".join(arguments), "every setting comes from config/gunicorn.py, none from make"
+    return [sys.executable, "-m", "gunicorn", *arguments]
+
+
+class Visitor:
+    """A browser behind the TLS proxy, keeping its cookies; every request can name a Referer."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str = "", referer: str = ""):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Host": HOST, "X-Forwarded-Proto": "https", "Origin": f"https://{HOST}"}
+        if referer:
+            headers["Referer"] = f"https://{HOST}{referer}"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        html = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, value = header.split(";", 1)[0].split("=", 1)
+            self.cookies[name] = value
+        conn.close()
+        return response, html
+
+    def log_in(self, email: str, password: str) -> None:
+        _, html = self.request("GET", "/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        body = urlencode({"csrfmiddlewaretoken": token, "login": email, "password": password})
+        response, _ = self.request("POST", "/accounts/login/", body, referer="/accounts/login/")
+        assert response.status == 302, response.status
+        assert "__Host-sessionid" in self.cookies
+
+
+@pytest.fixture
+def served(tmp_path):
+    """`make serve`'s gunicorn on the test database; yields its port and a function reading all its output."""
+    ensure_static_collected()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ATTUNE_"))}
+    env.update(
+        DJANGO_DEBUG="False",
+        DJANGO_SECRET_KEY="production-like-secret-for-the-gunicorn-tests-0123456789-abcdefghij",
+        DJANGO_ALLOWED_HOSTS=HOST,
+        ATTUNE_MASTER_KEYS=os.environ["ATTUNE_MASTER_KEYS"],
+        DATABASE_URL=database_url(),
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY="1",
+    )
+    log_path = tmp_path / "serve.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(  # noqa: S603 - the Makefile's own arguments
+            serve_command(), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def output() -> str:
+        """Stops the server (so every line is written) and returns everything it printed."""
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=20)
+        return log_path.read_text()
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=0.5).connect()
+            break
+        except OSError:
+            assert process.poll() is None, log_path.read_text()
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"gunicorn did not start: {log_path.read_text()}")
+            time.sleep(0.2)
+    yield port, output
+    output()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_make_serve_logs_no_search_words_card_tokens_or_invitation_codes(served):
+    port, output = served
+    alice = make_person("alice@example.com")
+    # The server hashes with Argon2 and knows nothing of the fast test hasher.
+    alice.password = Argon2PasswordHasher().encode(PASSWORD, Argon2PasswordHasher().salt())
+    alice.save(update_fields=["password"])
+    bob = make_person("bob@example.com")
+    word = "Quillowby"
+    make_reflection(alice, title=f"A walk with {word}", body=f"{word} and I talked by the river.")
+    card = make_card(alice, [make_need(alice, "Quiet mornings")])
+    unknown_token = new_token()
+    code = new_token()
+    invitation = Invitation(
+        owner=bob, code_hash=token_hash(code), expires_at=timezone.now() + dt.timedelta(days=7)
+    )
+    invitation.seal("code", code, owner=bob)
+    invitation.save()
+
+    anonymous = Visitor(port)
+    response, _ = anonymous.request("GET", f"/journal/?q={word}")
+    assert response.status == 302  # to the log-in page, the search in its `next`
+    visitor = Visitor(port)
+    visitor.log_in("alice@example.com", PASSWORD)
+
+    search = f"/journal/?{urlencode({'q': word})}"
+    response, html = visitor.request("GET", search, referer="/journal/")
+    assert response.status == 200 and word in html
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    # The first page after signing in shows its welcome message and is not kept; the next is kept, then served.
+    for _ in range(2):
+        response, html = visitor.request("GET", search, referer=search)
+    assert response.status == 200 and word in html
+    assert response.headers["X-Attune-Page-Cache"] == "hit"
+    assert response.headers["Referrer-Policy"] == "no-referrer", "a page from the cache says it too"
+
+    response, html = visitor.request("GET", f"/c/{card.plain_token}/", referer=search)
+    assert response.status == 200 and "Quiet mornings" in html
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    response, _ = visitor.request("GET", f"/c/{card.plain_token}")
+    assert response.status == 301
+    response, _ = visitor.request("GET", f"/c/{unknown_token}/")
+    assert response.status == 404
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+    join = f"/needs/partners/join/?code={code}"
+    response, html = visitor.request("GET", join, referer=search)
+    assert response.status == 200 and code in html
+    assert response.headers["Referrer-Policy"] == "strict-origin"
+
+    printed = output()
+    for secret in (word, card.plain_token, unknown_token, code):
+        assert secret not in printed and quote(secret) not in printed, f"{secret} reached the log:\n{printed}"
+    assert word.lower() not in printed.lower()
+    # The requests were logged, each with its route only.
+    assert re.search(r'"GET /journal/" 302 \d+ \d+ms', printed), printed
+    assert re.search(r'"GET /journal/" 200 \d+ \d+ms', printed), printed
+    assert '"GET /c/[redacted]/" 200 ' in printed
+    assert '"GET /c/[redacted]" 301 ' in printed
+    assert '"GET /c/[redacted]/" 404 ' in printed
+    assert '"GET /needs/partners/join/" 200 ' in printed
+    assert "WARNING django.request Not Found: /c/[redacted]/" in printed
+    assert "?" not in "".join(line for line in printed.splitlines() if '"GET ' in line)
