@@ -12,6 +12,7 @@ from needs.forms import LongText, past_or_today, without_maxlength
 from needs.models import Category, Need
 
 BODY_LIMIT = 100_000
+TITLE_LIMIT = 300
 FEELING_CHOICES = [("", "Skip"), *[(str(n), str(n)) for n in range(11)]]
 
 
@@ -46,7 +47,7 @@ class ReflectionForm(forms.Form):
     date = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}), error_messages={"invalid": "Enter a date."}
     )
-    title = LongText(label="Title (optional)", max_length=300)
+    title = LongText(label="Title (optional)", max_length=TITLE_LIMIT)
     body = LongText(
         label="Your reflection",
         max_length=BODY_LIMIT,
@@ -64,6 +65,8 @@ class ReflectionForm(forms.Form):
     )
     draft_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A random one-time key per rendered form: sending the same form again never stores a second reflection.
+    form_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, owner, today: dt.date, linked_needs=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -91,6 +91,9 @@ class Reflection(SealedFieldsMixin, OwnedModel):
     )
     # Bumped on every save: an edit opened at an older version is a conflict, never a silent overwrite.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The one-time key of the form that created it: the same form sent twice (a double click, a browser
+    # retrying after a lost answer) finds this reflection instead of storing a second one.
+    form_key = models.UUIDField(null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -113,19 +116,34 @@ class Reflection(SealedFieldsMixin, OwnedModel):
                 condition=Q(confidence__isnull=True) | Q(confidence__lte=10),
                 name="reflection_confidence_0_to_10",
             ),
+            models.UniqueConstraint(
+                fields=["owner", "form_key"],
+                condition=Q(form_key__isnull=False),
+                name="reflection_form_key_once",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"reflection of {self.date}"
 
 
+DRAFTS_PER_PERSON = 50
+
+
 class Draft(SealedFieldsMixin, OwnedModel):
-    """Autosaved form content: the whole form as sealed JSON. Deleted when the reflection is saved."""
+    """Autosaved form content: the whole form as sealed JSON. Deleted when the form that wrote it is saved
+    (or the person discards it); never because another window saved the same reflection."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reflection = models.ForeignKey(
         Reflection, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts"
     )
+    # The reflection's version the edit was opened at: older than the reflection's own version means it
+    # was saved elsewhere meanwhile, and the draft comes back in the conflict view. None for a new one.
+    base_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The one-time key of the form that wrote it, so saving that form removes it even when the autosave's
+    # answer (with the draft's id) had not reached the page yet.
+    form_key = models.UUIDField(null=True, blank=True, editable=False)
     payload = models.TextField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

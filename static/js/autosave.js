@@ -22,7 +22,16 @@
     data.forEach(function (value, key) { if (key !== "csrfmiddlewaretoken" && key !== "draft_id") parts.push(key + "=" + value); });
     return parts.join("&");
   }
-  function say(text) { if (status) status.textContent = text; }
+  // A message from the server (a draft refused over a limit, a save elsewhere) stands out from the
+  // routine "Draft saved" note, and is read out by screen readers through the status region.
+  function say(text, notable) {
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("fw-semibold", !!notable);
+  }
+  function savedAt(iso) {
+    return "Draft saved at " + new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".";
+  }
 
   function save() {
     timer = null;
@@ -42,12 +51,17 @@
       lastSent = sig;
       if (result.saved) {
         if (draftInput && result.draft_id) draftInput.value = result.draft_id;
-        var when = new Date(result.saved_at);
-        say("Draft saved at " + when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
+        say(savedAt(result.saved_at) + (result.message ? " " + result.message : ""), !!result.message);
+      } else if (result.message) {
+        say(result.message, true);
       }
     }).catch(function () {
       say("Couldn’t save a draft just now. Your text is still here; keep writing.");
-    }).then(function () { inFlight = false; });
+    }).then(function () {
+      inFlight = false;
+      // Typing went on while this one was on its way: send that too.
+      if (lastSent === sig && signature(payload()) !== sig && !timer) soon();
+    });
   }
 
   function soon() {

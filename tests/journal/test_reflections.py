@@ -153,28 +153,31 @@ def test_an_edit_that_changed_elsewhere_shows_both_versions_and_overwrites_nothi
     reflection.refresh_from_db()
     assert reflection.reveal("body", owner=alice) == "saved from the laptop"
 
+    # The conflict view answers the version it showed; the choices are checked against it.
+    assert response.context["form"]["version"].value() == "2"
     merged = client.post(
-        url, form(body="typed on the phone", date="2026-06-01", version="1", resolve="merge")
+        url, form(body="typed on the phone", date="2026-06-01", version="2", resolve="merge")
     )
     text = merged.context["form"]["body"].value()
     assert "typed on the phone" in text and "saved from the laptop" in text
     reflection.refresh_from_db()
     assert reflection.reveal("body", owner=alice) == "saved from the laptop"
 
-    client.post(url, form(body="typed on the phone", date="2026-06-01", version="1", resolve="mine"))
+    client.post(url, form(body="typed on the phone", date="2026-06-01", version="2", resolve="mine"))
     reflection.refresh_from_db()
     assert reflection.reveal("body", owner=alice) == "typed on the phone" and reflection.version == 3
 
 
-def test_keeping_the_saved_version_discards_the_edit(client, alice, frozen):
+def test_keeping_the_saved_version_discards_this_windows_edit_only(client, alice, frozen):
     reflection = make_reflection(alice, body="keep me", date=dt.date(2026, 6, 1))
-    make_draft(alice, {"body": ["unsaved edit"]}, reflection=reflection)
+    mine = make_draft(alice, {"body": ["unsaved edit"]}, reflection=reflection)
+    elsewhere = make_draft(alice, {"body": ["typed in another window"]}, reflection=reflection)
     client.force_login(alice)
     url = reverse("journal:reflection_edit", args=[reflection.pk])
-    client.post(url, form(body="other", version="1", resolve="theirs"))
+    client.post(url, form(body="other", version="1", resolve="theirs", draft_id=str(mine.pk)))
     reflection.refresh_from_db()
     assert reflection.reveal("body", owner=alice) == "keep me"
-    assert not Draft.objects.exists()
+    assert list(Draft.objects.all()) == [elsewhere]
 
 
 def test_delete_moves_to_trash_and_restore_brings_it_back(client, alice):

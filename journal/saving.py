@@ -1,0 +1,295 @@
+"""Saving reflections and drafts so that no text is ever lost or silently overwritten.
+
+- Every save of an existing reflection names the version it was opened at (or that the conflict view
+  showed). Any other version is a `Conflict`: the view shows the newest saved text next to the person's own,
+  and each resolution is checked against the version current at that moment.
+- A new-reflection form carries a one-time key, stored on the reflection it creates (unique per person).
+  The same form sent again answers with that reflection instead of storing a second one.
+- A draft (the autosaved form, sealed) is removed only by the form that wrote it. An autosave whose draft
+  was removed meanwhile is kept as a new draft unless it holds exactly what is saved.
+- Drafts are capped like reflections (size) and per person (count). A new draft beyond the count is
+  refused with a reason the page shows; updating an existing draft always works.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from journal.forms import BODY_LIMIT, TITLE_LIMIT, ReflectionForm
+from journal.models import DRAFTS_PER_PERSON, Draft, Reflection
+
+# The fields a draft keeps: the reflection form's own, nothing else a request may carry.
+DRAFT_FIELDS = frozenset(ReflectionForm.base_fields) - {"draft_id"}
+# Dates, numbers and ids are short; the needs checkboxes are the only field with many values.
+SHORT_LIMIT = 100
+VALUES_LIMIT = 1000
+VERSION_LIMIT = 2**31 - 1
+
+TOO_LONG = (
+    f"This is longer than a reflection can be (the text up to {BODY_LIMIT:,} characters, the title up to "
+    f"{TITLE_LIMIT}), so it isn’t saved as a draft. Everything you wrote is still here on the page."
+)
+TOO_MANY = (
+    f"You already have {DRAFTS_PER_PERSON} unsaved drafts, so this writing isn’t saved as a draft yet. "
+    "It is all still here on the page: save it, or discard drafts you no longer need, and it will be kept."
+)
+
+
+class Conflict(Exception):  # noqa: N818
+    """The reflection changed elsewhere since this edit was opened (or since the conflict view showed it)."""
+
+    def __init__(self, current: Reflection):
+        super().__init__("reflection changed since it was opened")
+        self.current = current
+
+
+class DraftGone(Exception):  # noqa: N818
+    """An autosave holds exactly what is saved in the reflection already: there is nothing to keep."""
+
+
+class DraftRefused(Exception):  # noqa: N818
+    """A draft over the size or count cap. `reason` is for the script, `message` for the person."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(reason)
+        self.reason, self.message = reason, message
+
+
+# --- Comparing what was written with what is saved ----------------------------------------------------
+
+
+def _text(value: str) -> str:
+    return value.replace("\r\n", "\n").strip()
+
+
+def _optional(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _saved(reflection: Reflection, *, user) -> tuple:
+    return (
+        reflection.date.isoformat(),
+        reflection.reveal("title", owner=user),
+        reflection.reveal("body", owner=user),
+        sorted(str(pk) for pk in reflection.needs.values_list("pk", flat=True)),
+        _optional(reflection.anxiety),
+        _optional(reflection.confidence),
+        _optional(reflection.prompt_id),
+        _optional(reflection.personal_prompt_id),
+    )
+
+
+def _cleaned(data: dict) -> tuple:
+    prompt, personal = data.get("prompt"), data.get("personal_prompt")
+    return (
+        data["date"].isoformat(),
+        data.get("title", ""),
+        data["body"],
+        sorted(str(need.pk) for need in data.get("needs") or []),
+        _optional(data.get("anxiety")),
+        _optional(data.get("confidence")),
+        _optional(prompt.pk if prompt else None),
+        _optional(personal.pk if personal else None),
+    )
+
+
+def _first(payload: dict, name: str) -> str:
+    values = payload.get(name) or [""]
+    return values[0]
+
+
+def _posted(payload: dict) -> tuple:
+    """A draft's fields as the form would save them. A field the browser left out (an unticked box, a
+    skipped rating) is empty, as it is when the form is sent."""
+    return (
+        _first(payload, "date"),
+        _text(_first(payload, "title")),
+        _text(_first(payload, "body")),
+        sorted(payload.get("needs", [])),
+        _first(payload, "anxiety"),
+        _first(payload, "confidence"),
+        _first(payload, "prompt"),
+        _first(payload, "personal_prompt"),
+    )
+
+
+# --- Reflections ---------------------------------------------------------------------------------------
+
+
+def _drop_form_drafts(user, data: dict) -> None:
+    """The drafts this form wrote: the one it names, and any whose id had not reached the page yet."""
+    written_by = Q()
+    if data.get("draft_id"):
+        written_by |= Q(pk=data["draft_id"])
+    if data.get("form_key"):
+        written_by |= Q(form_key=data["form_key"])
+    if written_by:
+        Draft.objects.for_user(user).filter(written_by).delete()
+
+
+def _write(reflection: Reflection, *, user, data: dict) -> Reflection:
+    reflection.owner = user
+    reflection.date = data["date"]
+    reflection.anxiety = data.get("anxiety")
+    reflection.confidence = data.get("confidence")
+    reflection.prompt = data.get("prompt")
+    reflection.personal_prompt = data.get("personal_prompt")
+    reflection.seal("title", data.get("title", ""), owner=user)
+    reflection.seal("body", data["body"], owner=user)
+    reflection.save()
+    reflection.needs.set(data.get("needs", []))
+    return reflection
+
+
+def _created_by(user, form_key) -> Reflection | None:
+    return Reflection.objects.for_user(user).filter(form_key=form_key).first()
+
+
+@transaction.atomic
+def reflection_save(
+    *, user, reflection: Reflection, data: dict, base_version: int | None = None
+) -> Reflection:
+    """Create or update a reflection from cleaned form data.
+
+    An update names the version it was opened at; any other version raises `Conflict`, unless the saved
+    reflection already holds exactly this (the same edit sent twice). `base_version=None` skips the check
+    (only for callers that write without a form a person saw).
+
+    A new reflection whose `form_key` was used before is the same form sent again: the answer is the
+    reflection the first sending created. If the text differs (the person changed it and sent again after
+    a lost answer), it is an edit of that reflection at its first version.
+    """
+    form_key = data.get("form_key") if reflection._state.adding else None
+    if form_key:
+        first = _created_by(user, form_key)
+        if first is None:
+            try:
+                with transaction.atomic():  # a savepoint: a lost race leaves the outer transaction usable
+                    reflection.form_key = form_key
+                    _write(reflection, user=user, data=data)
+            except IntegrityError:
+                first = _created_by(user, form_key)
+                if first is None:
+                    raise
+            else:
+                _drop_form_drafts(user, data)
+                return reflection
+        reflection, base_version = first, 1
+    if not reflection._state.adding:
+        locked = Reflection.objects.for_user(user).select_for_update().get(pk=reflection.pk)
+        if (form_key or locked.version != base_version) and _saved(locked, user=user) == _cleaned(data):
+            _drop_form_drafts(user, data)
+            return locked
+        if base_version is not None and locked.version != base_version:
+            raise Conflict(locked)
+        reflection.version = locked.version + 1
+    _write(reflection, user=user, data=data)
+    _drop_form_drafts(user, data)
+    return reflection
+
+
+# --- Drafts --------------------------------------------------------------------------------------------
+
+
+def _as_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def _as_version(value: str) -> int | None:
+    try:
+        version = int(value)
+    except (ValueError, TypeError):
+        return None
+    return version if 0 < version <= VERSION_LIMIT else None
+
+
+def _too_long(payload: dict) -> bool:
+    limits = {"body": BODY_LIMIT, "title": TITLE_LIMIT}
+    if sum(len(values) for values in payload.values()) > VALUES_LIMIT:
+        return True
+    return any(
+        len(value) > limits.get(name, SHORT_LIMIT) for name, values in payload.items() for value in values
+    )
+
+
+def _already_saved(payload: dict, candidates, *, user) -> bool:
+    posted = _posted(payload)
+    return any(_saved(reflection, user=user) == posted for reflection in candidates)
+
+
+def draft_save(*, user, draft_id, payload: dict, reflection: Reflection | None) -> Draft:
+    """Create or replace an autosaved draft. The form's fields are sealed as JSON.
+
+    `reflection` is the one being edited (None for a new one). Raises `DraftRefused` over the caps and
+    `DraftGone` when the draft named was removed because its text was saved, exactly as it is here.
+    """
+    payload = {
+        name: [str(v) for v in (values if isinstance(values, list) else [values])]
+        for name, values in payload.items()
+        if name in DRAFT_FIELDS
+    }
+    if _too_long(payload):
+        raise DraftRefused("too long", TOO_LONG)
+    form_key = _as_uuid(_first(payload, "form_key"))
+    drafts = Draft.objects.for_user(user)
+    with transaction.atomic():
+        draft = drafts.filter(pk=draft_id).first() if _as_uuid(str(draft_id)) else None
+        if draft is None and form_key:
+            draft = drafts.filter(form_key=form_key).first()
+        base_version = _as_version(_first(payload, "version")) if reflection else None
+        if draft is None:
+            created = _created_by(user, form_key) if form_key and reflection is None else None
+            if draft_id:
+                # The draft this page wrote to is gone: its form (or another window) saved the reflection,
+                # or the draft was discarded elsewhere. Keep this text unless it is exactly what is saved.
+                if reflection is not None:
+                    candidates = [reflection]
+                elif created is not None:
+                    candidates = [created]
+                else:  # a form from before one-time keys: the reflections just saved
+                    candidates = Reflection.objects.for_user(user).order_by("-updated_at")[:3]
+                if _already_saved(payload, candidates, user=user):
+                    raise DraftGone
+            elif reflection is not None and _already_saved(payload, [reflection], user=user):
+                raise DraftGone  # an edit page left as it was: nothing unsaved
+            if created is not None:
+                # This form already created a reflection and the text changed since: an unsaved edit of it.
+                reflection, base_version = created, 1
+                payload["version"] = ["1"]
+            # One person's autosaves take turns here, so two at once cannot both pass the cap.
+            list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+            if drafts.count() >= DRAFTS_PER_PERSON:
+                raise DraftRefused("too many drafts", TOO_MANY)
+            draft = Draft(owner=user, reflection=reflection, base_version=base_version)
+        elif reflection is not None:
+            draft.base_version = base_version
+        draft.form_key = form_key or draft.form_key
+        draft.seal("payload", json.dumps(payload, ensure_ascii=False), owner=user)
+        draft.save()
+    return draft
+
+
+def draft_payload(draft: Draft, *, user) -> dict:
+    return json.loads(draft.reveal("payload", owner=user) or "{}")
+
+
+def draft_is_stale(draft: Draft, reflection: Reflection) -> bool:
+    """Written from a version of the reflection that was since replaced by a save elsewhere."""
+    return draft.base_version is not None and draft.base_version < reflection.version
+
+
+def draft_differs(draft: Draft, reflection: Reflection, *, user) -> bool:
+    return not _already_saved(draft_payload(draft, user=user), [reflection], user=user)
+
+
+def form_drafts_discard(*, user, draft_id=None, form_key=None) -> None:
+    """Remove the drafts one form wrote, and no other window's (the person kept the saved version)."""
+    _drop_form_drafts(user, {"draft_id": draft_id, "form_key": form_key})
