@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from journal import insights
 from journal.models import Reflection
+from journal.services import FIRST_JOURNAL_DAY, week_from_param
 from needs import charts
 from needs.pagecache import cached_page
 from needs.services import local_today
@@ -83,11 +84,11 @@ def _table(series) -> list[dict]:
 @cached_page("week")
 def weekly_review(request):
     today = local_today(request.user)
-    try:
-        chosen = dt.date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        chosen = today
-    monday = chosen - dt.timedelta(days=chosen.weekday())
+    asked = request.GET.get("week", "")
+    monday = week_from_param(asked, today)
+    # A malformed or out-of-range week shows this week and says so.
+    unknown = bool(asked) and monday is None
+    monday = monday or today - dt.timedelta(days=today.weekday())
     sunday = monday + dt.timedelta(days=6)
     reflections = list(
         Reflection.objects.for_user(request.user)
@@ -108,7 +109,8 @@ def weekly_review(request):
             "rose": rose,
             "fell": fell,
             "held": held,
-            "previous": monday - dt.timedelta(days=7),
+            "previous": monday - dt.timedelta(days=7) if monday > FIRST_JOURNAL_DAY else None,
             "following": monday + dt.timedelta(days=7) if monday + dt.timedelta(days=7) <= today else None,
+            "unknown_week": unknown,
         },
     )

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats
 
 from needs.forms import LongText, ScoreField, past_or_today, without_maxlength
 from needs.models import Need
@@ -68,6 +68,14 @@ class LoveProfileForm(forms.Form):
         without_maxlength(self)
 
 
+def a_year_after(day: dt.date) -> dt.date:
+    """The same date next year (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
 class CardForm(forms.Form):
     label = forms.CharField(label="Who is this card for? (only you see this)", max_length=80)
     include_profile = forms.BooleanField(label="Include “How I want to be loved”", required=False)
@@ -78,8 +86,9 @@ class CardForm(forms.Form):
         label="Stop working after (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, owner, **kwargs):
+    def __init__(self, *args, owner, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today, self.latest_expiry = today, a_year_after(today)
         self.fields["needs"] = _needs_field(owner, label="Needs to show")
         self.fields["needs"].error_messages["required"] = "Choose at least one need for the card."
         statements = forms.ModelMultipleChoiceField(
@@ -92,9 +101,16 @@ class CardForm(forms.Form):
         self.fields["statements"] = statements
 
     def clean_expires_on(self):
+        """A day from the person's today to a year ahead; a card meant to last longer needs no date."""
         date = self.cleaned_data.get("expires_on")
-        if date and date < timezone.localdate():
+        if date and date < self.today:
             raise ValidationError("Choose a date from today on.")
+        latest = self.latest_expiry
+        if date and date > latest:
+            raise ValidationError(
+                f"Choose a date up to a year ahead ({formats.date_format(latest, 'j F Y')} at the latest), "
+                "or leave it empty for a card that works until you revoke it."
+            )
         return date
 
     def clean(self):

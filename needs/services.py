@@ -43,6 +43,16 @@ def local_today(user) -> dt.date:
     return local_date_of(timezone.now(), profile_for(user))
 
 
+def local_day_end(date: dt.date, profile: Profile) -> dt.datetime:
+    """The moment the person's `date` is over: the next day's start, at their day end, in their time zone.
+
+    The first moment `local_date_of` answers a later date. Day ends are whole hours, so on a
+    daylight-saving change `fold=0` names that moment (a skipped hour resolves to the jump itself).
+    """
+    start = dt.datetime.combine(date + dt.timedelta(days=1), profile.day_ends_at, tzinfo=profile.zone)
+    return start.astimezone(dt.UTC)
+
+
 # --- Catalogue ------------------------------------------------------------------------------------
 
 
