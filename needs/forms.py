@@ -132,6 +132,10 @@ class NeedForm(forms.ModelForm):
             help_text="1 is “nice to have”, 5 is “I can’t do without it”.",
             initial=3,
         )
+        self.fields["name"].help_text = (
+            "A short name. Names are stored unencrypted, so your needs can be sorted and charted: keep anything "
+            "private for the two boxes below, which are encrypted."
+        )
         self.fields["category"].choices = self.fields["category"].choices[1:]  # no empty choice
         if not self.instance._state.adding:  # UUID keys exist before saving: ask the state
             for name in Need.sealed_fields:

@@ -12,7 +12,8 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
-from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.cookie import MessageEncoder
+from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
@@ -25,7 +26,13 @@ from journal.models import Prompt, PromptShown, Reflection
 from needs import pagecache
 from needs.models import Profile
 from tests.conftest import IN_CI, PASSWORD, make_person
-from tests.factories import make_checkin, make_need, make_reflection, quick_checkin_data
+from tests.factories import (
+    make_checkin,
+    make_need,
+    make_reflection,
+    quick_checkin_data,
+    sign_in_with_second_factor,
+)
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
@@ -199,8 +206,10 @@ def test_a_cached_page_carries_a_working_csrf_token_for_each_session(alice, jour
 def test_waiting_messages_are_shown_never_served_stale_nor_stored(client, alice, journal):
     client.force_login(alice)
     client.get("/journal/")
-    storage = CookieStorage(None)
-    client.cookies[storage.cookie_name] = storage._encode([Message(constants.SUCCESS, "Saved, thank you.")])
+    # Messages wait in the session (MESSAGE_STORAGE), as a write would leave one.
+    session = client.session
+    session[SessionStorage.session_key] = MessageEncoder().encode([Message(constants.SUCCESS, "Saved, thank you.")])
+    session.save()
     response = client.get("/journal/")
     assert cache_state(response) is None and "Saved, thank you." in response.content.decode()
     again = client.get("/journal/")
@@ -270,7 +279,9 @@ def test_anonymous_visitors_are_never_cached(client):
 
 def test_staff_retiring_prompts_in_bulk_forgets_everyones_pages(client, alice, journal):
     staff = Client()
-    staff.force_login(get_user_model().objects.create_superuser("curator", "c@example.com", "pw-curator-1"))
+    sign_in_with_second_factor(
+        staff, get_user_model().objects.create_superuser("curator", "c@example.com", "pw-curator-1")
+    )
     client.force_login(alice)
     client.get("/")
     assert cache_state(client.get("/")) == "hit"

@@ -136,3 +136,23 @@ def test_inventory_groups_by_category_orders_by_importance_and_shows_latest_scor
     assert f'aria-labelledby="spark-{high.pk}"' in html
     assert f'aria-labelledby="spark-{low.pk}"' not in html  # no check-ins, no line
     assert body.name in html
+
+
+def test_the_add_a_need_form_says_names_are_not_encrypted(client, alice):
+    client.force_login(alice)
+    page = client.get(reverse("needs:need_create")).content.decode()
+    assert "Names are stored unencrypted" in page
+
+
+def test_a_need_name_never_travels_in_a_cookie(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("needs:need_create"),
+        {"name": "Quiet mornings alone", "category": "mental", "importance": "3", "met_looks_like": "", "what_helps": ""},
+    )
+    assert response.status_code == 302
+    assert Need.objects.for_user(alice).filter(name="Quiet mornings alone").exists()
+    assert all("Quiet mornings" not in morsel.value for morsel in response.cookies.values())
+    assert "messages" not in response.cookies
+    # The confirmation still reaches the person, from the session on the server.
+    assert "Quiet mornings alone" in client.get(response["Location"]).content.decode()

@@ -1,0 +1,64 @@
+"""The privacy page, the delete page and the partner pages say what is true, and only that.
+
+Each promise made here is checked by a behaviour test elsewhere; the closing note of the trust work lists which.
+"""
+
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+
+def text_of(response) -> str:
+    """The page's text with line breaks and indentation folded, as a reader sees it."""
+    return " ".join(response.content.decode().split())
+
+
+def test_privacy_page_lists_everything_kept_unencrypted(client, db, settings):
+    settings.SESSION_COOKIE_AGE = 14 * 86400
+    html = text_of(client.get(reverse("journal:privacy")))
+    for phrase in (
+        "names of your needs (including needs you name yourself)",
+        "internet (IP) address and browser name",
+        "at most 14 days",
+        "a connected partner sees (and you see theirs)",
+        "waits in your session record on the server (never in a cookie)",
+        "A record of any action staff took on your account",
+    ):
+        assert phrase in html, phrase
+
+
+def test_privacy_page_says_who_could_read_what(client, db):
+    html = text_of(client.get(reverse("journal:privacy")))
+    for phrase in (
+        "Someone with a copy of the database alone",
+        "Someone with the database and the master key",
+        "no way to set or reset your password, change your email",
+        "Staff must sign in with a second factor",
+        "address without the part after “?”",
+        "blanked out of every log line",
+        "not to pass its address on",
+    ):
+        assert phrase in html, phrase
+    # The old, untrue promises are gone.
+    assert "even old backups" not in html
+    assert "never put your words in emails, logs or web addresses" not in html
+
+
+def test_deletion_tells_the_truth_about_backups(client, alice, settings):
+    settings.ATTUNE_KEY_RETIREMENT_DAYS = 45
+    privacy = text_of(client.get(reverse("journal:privacy")))
+    assert "within 45 days of your" in privacy
+    client.force_login(alice)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    page = client.get(reverse("journal:delete_account"))
+    assert page.status_code == 200
+    html = text_of(page)
+    assert "can’t be read" not in html and "can't be read" not in html
+    assert "Backups made before today still hold your encrypted writing" in html
+    assert "unreadable for good within 45 days" in html
+
+
+def test_partners_are_told_they_see_each_others_email(client, alice):
+    client.force_login(alice)
+    assert "see the other’s email address" in text_of(client.get(reverse("needs:partners")))
+    assert "see the other’s email address" in text_of(client.get(reverse("needs:partner_join")))
