@@ -8,6 +8,7 @@ import datetime as dt
 from allauth.account.decorators import reauthentication_required
 from allauth.usersessions.models import UserSession
 from django import forms
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sessions.models import Session
@@ -17,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from journal import export, imports
+from needs.crypto import data_key_for
 
 CONFIRMATION = "delete my journal"
 
@@ -74,6 +76,9 @@ def _download(request, kind: str):
             status=400,
         )
     date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    # Open the person's data key before the first byte goes out: a missing master key raises JournalLocked
+    # here, and the middleware answers with the locked-journal page, not a download that breaks off.
+    data_key_for(request.user)
     stamp = dt.date.today().isoformat()
     if kind == "json":
         chunks = (
@@ -128,8 +133,7 @@ def import_page(request):
                 raise imports.ImportRefused(
                     f"This file is larger than {imports.MAX_BYTES // (1024 * 1024)} MB, more than any Attune export."
                 )
-            data = imports.parse(upload.read())
-            report = imports.import_data(user=request.user, data=data)
+            report = imports.import_file(user=request.user, raw=upload.read())
         except imports.ImportRefused as refused:
             error = str(refused)
     return render(request, "journal/import.html", {"form": form, "report": report, "error": error})
@@ -149,7 +153,12 @@ def delete_account(request):
             user.delete()
         logout(request)
         return redirect("journal:goodbye")
-    return render(request, "journal/delete_account.html", {"form": form, "confirmation": CONFIRMATION})
+    context = {
+        "form": form,
+        "confirmation": CONFIRMATION,
+        "key_destroyed_within_days": settings.ATTUNE_KEY_RETIREMENT_DAYS,
+    }
+    return render(request, "journal/delete_account.html", context)
 
 
 @require_safe

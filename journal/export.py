@@ -186,8 +186,21 @@ def _links(user, reflections) -> dict:
     return links
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…) sends data away).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: str) -> str:
+    """A cell of the person's own text, made inert the way OWASP recommends: a leading apostrophe.
+
+    Only text cells go through here; numbers the app writes (scores, feelings) stay numbers.
+    """
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def csv_chunks(*, user, date_from=None, date_to=None) -> Iterator[str]:
-    """Check-ins and feelings, one row each, for a spreadsheet or a therapist."""
+    """Check-ins and feelings, one row each, for a spreadsheet or a therapist. Text that would run as a
+    formula starts with an apostrophe (`spreadsheet_text`); see README.txt in the Markdown export."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -202,8 +215,8 @@ def csv_chunks(*, user, date_from=None, date_to=None) -> Iterator[str]:
     checkins = _in_range(CheckIn.objects.for_user(user), "date", date_from, date_to).select_related("need")
     for checkin in checkins.order_by("date", "need__name").iterator(chunk_size=CHUNK):
         writer.writerow(
-            [checkin.date.isoformat(), "check-in", checkin.need.name, checkin.need.category, checkin.score, "", "",
-             checkin.reveal("note", owner=user)]
+            [checkin.date.isoformat(), "check-in", spreadsheet_text(checkin.need.name), checkin.need.category,
+             checkin.score, "", "", spreadsheet_text(checkin.reveal("note", owner=user))]
         )  # fmt: skip
         if buffer.tell() > 64_000:
             yield flush()
@@ -257,14 +270,36 @@ def front_matter(reflection: Reflection, *, title: str, needs: list[str], prompt
     return "\n".join(lines) + "\n\n"
 
 
+README = """Your Attune export
+=================
+
+This folder holds your reflections, one Markdown file each, named by date and title. The part between
+the two --- lines at the top of each file (the front matter) lists its date, title, linked needs, the
+prompt it answered and your feelings ratings, if any. The text below it is exactly what you wrote.
+
+Attune's data page offers three exports:
+
+- Everything (JSON): every need, check-in, reflection, statement, relationship, your own prompts and
+  settings, word for word. It is the only file Attune can import back; the Markdown files and the CSV
+  can't be imported.
+- Reflections as Markdown (this zip): for reading and keeping in any editor.
+- Check-ins and feelings (CSV): for a spreadsheet. A spreadsheet treats a cell that starts with =, +, -,
+  @, a tab or a carriage return as a formula and may run it. So in the CSV, a need name or a check-in
+  note of yours that starts with one of those begins with an apostrophe (') that you didn't type: the
+  spreadsheet then shows your words as text and runs nothing. Scores and feelings stay plain numbers.
+  The JSON export has no such apostrophe: it keeps your words exactly as you wrote them.
+"""
+
+
 def markdown_zip_chunks(*, user, date_from=None, date_to=None) -> Iterator[bytes]:
-    """A zip with one Markdown file per reflection (front matter on top), streamed."""
+    """A zip with one Markdown file per reflection (front matter on top) and a README.txt, streamed."""
     sink = _Sink()
     names = {str(pk): name for pk, name in Need.objects.for_user(user).values_list("pk", "name")}
     reflections = _in_range(Reflection.objects.for_user(user).live(), "date", date_from, date_to)
     links = _links(user, reflections)
     used: set[str] = set()
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("attune-journal/README.txt", README)
         for reflection in (
             reflections.select_related("prompt", "personal_prompt")
             .order_by("date", "created_at")

@@ -1,15 +1,19 @@
 """Import an Attune JSON export into an account (new or existing).
 
-- Every record passes the same forms as the web pages; a record that fails is refused with its reason.
+- The file's shape is checked whole before anything is written (`import_checks`): a value of the wrong
+  kind anywhere the importer reads (a list where an id belongs, a number where a list belongs, a NUL
+  character, nesting deeper than any export) refuses the whole file, saying where, and stores nothing.
+- Every record then passes the same forms as the web pages; a record that fails is refused with its reason.
 - Importing the same file twice adds nothing: each record's source id is remembered (`ImportedRecord`),
   needs also match an existing need of the same name, check-ins update their (need, date).
+- Importing a file again restores: a record from the file whose copy here was deleted since comes back
+  (check-ins and statements, which carry no id, always did). A reflection in the trash stays there.
 - The whole import runs in one transaction: an unexpected failure part-way leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -17,20 +21,25 @@ from django.db import transaction
 from django.http import QueryDict
 
 from journal.forms import PersonalPromptForm, ReflectionForm
+from journal.import_checks import MAX_BYTES, SCHEMA_VERSION, ImportRefused, check_shape, parse
 from journal.models import ImportedRecord, PersonalPrompt, Prompt, Reflection, Reminder
-from needs.forms import CheckInEditForm, NeedForm, ProfileSettingsForm
+from needs.forms import CheckInEditForm, NeedForm, ProfileSettingsForm, past_or_today
 from needs.models import CatalogueNeed, CheckIn, Need
 from needs.services import local_today, profile_for
 
-SCHEMA_VERSION = 1
-MAX_BYTES = 20 * 1024 * 1024  # a ten-year journal exports to about 10 MB
-
+# The file checks live in import_checks; the import page and tests reach them through here.
+__all__ = [
+    "MAX_BYTES",
+    "SCHEMA_VERSION",
+    "ImportRefused",
+    "Report",
+    "check_shape",
+    "import_data",
+    "import_file",
+    "parse",
+]
 
 KINDS = ("needs", "personal_prompts", "checkins", "reflections", "statements", "relationships")
-
-
-class ImportRefused(Exception):  # noqa: N818 - the whole file is refused, with a message for the person
-    pass
 
 
 @dataclass
@@ -41,29 +50,6 @@ class Report:
 
     def refuse(self, kind: str, index: int, reason: str) -> None:
         self.refused.append({"kind": kind, "number": index + 1, "reason": reason})
-
-
-def parse(raw: bytes) -> dict:
-    if len(raw) > MAX_BYTES:
-        raise ImportRefused(
-            f"This file is larger than {MAX_BYTES // (1024 * 1024)} MB, more than any Attune export."
-        )
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ImportRefused(
-            "This file isn’t JSON. Choose the .json file that Attune’s export gave you."
-        ) from None
-    if not isinstance(data, dict) or "schema_version" not in data:
-        raise ImportRefused("This JSON isn’t an Attune export: it has no schema_version.")
-    if data["schema_version"] != SCHEMA_VERSION:
-        raise ImportRefused(
-            f"This export uses schema version {data['schema_version']!r}; this Attune reads version {SCHEMA_VERSION}."
-        )
-    for key in ("needs", "checkins", "reflections", "personal_prompts", "statements", "relationships"):
-        if not isinstance(data.get(key, []), list):
-            raise ImportRefused(f"“{key}” in this file should be a list.")
-    return data
 
 
 def _errors(form) -> str:
@@ -93,38 +79,49 @@ def _own_models() -> dict:
     return {**OWN_MODELS, "relationship": Relationship}
 
 
-def _seen(user, kind: str, source) -> ImportedRecord | None:
-    """The earlier import of this record, or the record itself when the file came from this account."""
-    if not isinstance(source, str) or not source:
+def _exists(user, kind: str, pk: str) -> bool:
+    try:
+        return _own_models()[kind].objects.for_user(user).filter(pk=pk).exists()
+    except (ValueError, ValidationError):  # not a key of that model: a file from elsewhere
+        return False
+
+
+def _seen(user, kind: str, source) -> str | None:
+    """The row here that this record of the file already is: an earlier import of it, or the record itself
+    when the file came from this account. None when it was never here, or was deleted since: it comes back.
+    """
+    if not source:
         return None
-    record = ImportedRecord.objects.filter(owner=user, kind=kind, source_id=source[:64]).first()
-    if record is None:
-        try:
-            if _own_models()[kind].objects.for_user(user).filter(pk=source).exists():
-                return ImportedRecord(owner=user, kind=kind, source_id=source, target_id=source)
-        except (ValueError, ValidationError):
-            return None
-    return record
+    record = ImportedRecord.objects.filter(owner=user, kind=kind, source_id=source).first()
+    if record is not None and _exists(user, kind, record.target_id):
+        return record.target_id
+    return source if _exists(user, kind, source) else None
 
 
 def _remember(user, kind: str, source, target) -> None:
-    if isinstance(source, str) and source:
-        ImportedRecord.objects.get_or_create(
-            owner=user, kind=kind, source_id=source[:64], defaults={"target_id": str(target)}
+    if source:  # an id the shape check let through: text of at most 64 characters
+        ImportedRecord.objects.update_or_create(
+            owner=user, kind=kind, source_id=source, defaults={"target_id": str(target)}
         )
 
 
+def import_file(*, user, raw: bytes) -> Report:
+    """The import page's whole job: parse, check the shape, import. `ImportRefused` means nothing changed."""
+    return import_data(user=user, data=parse(raw))
+
+
 def import_data(*, user, data: dict) -> Report:
+    check_shape(data)  # before the first write: a refused file leaves the account exactly as it was
     report = Report()
     with transaction.atomic():
         _settings(user, data.get("settings"), report)
-        need_map = _needs(user, data.get("needs", []), report)
-        prompt_map = _personal_prompts(user, data.get("personal_prompts", []), report)
-        _checkins(user, data.get("checkins", []), need_map, report)
-        _statements(user, data.get("statements", []), need_map, report)
+        need_map = _needs(user, data.get("needs") or [], report)
+        prompt_map = _personal_prompts(user, data.get("personal_prompts") or [], report)
+        _checkins(user, data.get("checkins") or [], need_map, report)
+        _statements(user, data.get("statements") or [], need_map, report)
         _love_profile(user, data.get("love_profile"), need_map, report)
-        _relationships(user, data.get("relationships", []), need_map, report)
-        _reflections(user, data.get("reflections", []), need_map, prompt_map, report)
+        _relationships(user, data.get("relationships") or [], need_map, report)
+        _reflections(user, data.get("reflections") or [], need_map, prompt_map, report)
     return report
 
 
@@ -145,7 +142,9 @@ def _settings(user, settings, report: Report) -> None:
     if isinstance(reminders, dict):
         from journal.forms import ReminderForm
 
-        reminder, _ = Reminder.objects.get_or_create(owner=user, defaults={"time_zone": profile.time_zone})
+        reminder = Reminder.objects.for_user(user).first() or Reminder(
+            owner=user, time_zone=profile.time_zone
+        )
         values = {k: reminders.get(k) for k in ("daily_time", "weekly_day", "weekly_time")}
         values |= {k: "on" for k in ("daily_enabled", "weekly_enabled") if reminders.get(k)}
         form = ReminderForm(_data(values), instance=reminder)
@@ -161,14 +160,12 @@ def _needs(user, records, report: Report) -> dict:
     mapping = {}
     existing = {n.name.lower(): n for n in Need.objects.for_user(user)}
     for index, record in enumerate(records):
-        if not isinstance(record, dict):
-            report.refuse("needs", index, "not a need record")
-            continue
         source = record.get("id")
         known = _seen(user, "need", source)
         match = existing.get(str(record.get("name", "")).strip().lower())
         if known or match:
-            mapping[source] = known.target_id if known else str(match.pk)
+            if source:
+                mapping[source] = known or str(match.pk)
             report.unchanged["needs"] += 1
             continue
         form = NeedForm(
@@ -189,7 +186,8 @@ def _needs(user, records, report: Report) -> dict:
             need.archived_at = timezone.now()
         need.save()
         existing[need.name.lower()] = need
-        mapping[source] = str(need.pk)
+        if source:
+            mapping[source] = str(need.pk)
         _remember(user, "need", source, need.pk)
         report.imported["needs"] += 1
     return mapping
@@ -198,13 +196,10 @@ def _needs(user, records, report: Report) -> dict:
 def _personal_prompts(user, records, report: Report) -> dict:
     mapping = {}
     for index, record in enumerate(records):
-        if not isinstance(record, dict):
-            report.refuse("personal_prompts", index, "not a prompt record")
-            continue
         source = record.get("id")
         known = _seen(user, "prompt", source)
         if known:
-            mapping[source] = known.target_id
+            mapping[source] = known
             report.unchanged["personal_prompts"] += 1
             continue
         values = {k: record.get(k) for k in ("text", "category", "step")}
@@ -217,29 +212,28 @@ def _personal_prompts(user, records, report: Report) -> dict:
                                 is_active=form.cleaned_data["is_active"])  # fmt: skip
         prompt.seal("text", form.cleaned_data["text"], owner=user)
         prompt.save()
-        mapping[source] = str(prompt.pk)
+        if source:
+            mapping[source] = str(prompt.pk)
         _remember(user, "prompt", source, prompt.pk)
         report.imported["personal_prompts"] += 1
     return mapping
 
 
 def _date(value, today: dt.date) -> dt.date:
+    """A journal date, by the web forms' rule: today or earlier, and not before 1900."""
     try:
         date = dt.date.fromisoformat(str(value))
     except ValueError:
         raise ValidationError(f"“{str(value)[:40]}” is not a date (YYYY-MM-DD)") from None
     if date > today:
         raise ValidationError(f"{date.isoformat()} hasn’t happened yet")
-    return date
+    return past_or_today(date, today)
 
 
 def _checkins(user, records, need_map: dict, report: Report) -> None:
     today = local_today(user)
     needs = {str(n.pk): n for n in Need.objects.for_user(user)}
     for index, record in enumerate(records):
-        if not isinstance(record, dict):
-            report.refuse("checkins", index, "not a check-in record")
-            continue
         need = needs.get(need_map.get(record.get("need"), ""))
         if need is None:
             report.refuse("checkins", index, "it points at a need that isn’t in this file or in your account")
@@ -275,15 +269,12 @@ def _reflections(user, records, need_map: dict, prompt_map: dict, report: Report
     today = local_today(user)
     prompts = dict(Prompt.objects.values_list("slug", "pk"))
     for index, record in enumerate(records):
-        if not isinstance(record, dict):
-            report.refuse("reflections", index, "not a reflection record")
-            continue
         source = record.get("id")
         if _seen(user, "reflection", source):
             report.unchanged["reflections"] += 1
             continue
         need_ids = record.get("needs") or []
-        if not isinstance(need_ids, list) or any(n not in need_map for n in need_ids):
+        if any(n not in need_map for n in need_ids):
             report.refuse(
                 "reflections", index, "it links to a need that isn’t in this file or in your account"
             )
@@ -321,7 +312,7 @@ def _statements(user, records, need_map: dict, report: Report) -> None:
         for s in Statement.objects.for_user(user)
     }
     for index, record in enumerate(records):
-        need = needs.get(need_map.get(record.get("need"), "")) if isinstance(record, dict) else None
+        need = needs.get(need_map.get(record.get("need"), ""))
         if need is None:
             report.refuse(
                 "statements", index, "it is about a need that isn’t in this file or in your account"
@@ -350,7 +341,9 @@ def _love_profile(user, record, need_map: dict, report: Report) -> None:
     if not isinstance(record, dict):
         return
     form = LoveProfileForm(
-        _data({"text": record.get("text"), "needs": [need_map.get(n, "") for n in record.get("needs", [])]}),
+        _data(
+            {"text": record.get("text"), "needs": [need_map.get(n, "") for n in record.get("needs") or []]}
+        ),
         owner=user,
     )
     if not form.is_valid():
@@ -369,13 +362,10 @@ def _relationships(user, records, need_map: dict, report: Report) -> None:
     today = local_today(user)
     needs = {str(n.pk): n for n in Need.objects.for_user(user)}
     for index, record in enumerate(records):
-        if not isinstance(record, dict):
-            report.refuse("relationships", index, "not a relationship record")
-            continue
         source = record.get("id")
         known = _seen(user, "relationship", source)
         if known:
-            rel = Relationship.objects.for_user(user).get(pk=known.target_id)
+            rel = Relationship.objects.for_user(user).get(pk=known)
             report.unchanged["relationships"] += 1
         else:
             form = RelationshipForm(_data({"nickname": record.get("nickname"), "kind": record.get("kind")}))
@@ -388,11 +378,11 @@ def _relationships(user, records, need_map: dict, report: Report) -> None:
             _remember(user, "relationship", source, rel.pk)
             report.imported["relationships"] += 1
         for rating in record.get("ratings") or []:
-            need = needs.get(need_map.get(rating.get("need"), "")) if isinstance(rating, dict) else None
+            need = needs.get(need_map.get(rating.get("need"), ""))
             try:
                 date = _date(rating.get("date"), today) if need else None
-                score = int(rating.get("score"))
-            except (ValidationError, TypeError, ValueError):
+                score = int(str(rating.get("score")))  # through str: a float (even inf) is refused, not cut
+            except (ValidationError, ValueError):
                 date = None
             if need is None or date is None or not 0 <= score <= 10:
                 report.refuse(
