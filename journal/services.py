@@ -12,14 +12,24 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from journal.models import TRASH_DAYS, Draft, PersonalPrompt, Prompt, PromptShown, Reflection, Step
+from journal.models import TRASH_DAYS, PersonalPrompt, Prompt, PromptShown, Reflection, Step
+from journal.saving import (  # noqa: F401 - saving lives in its own module; views and commands call it here
+    Conflict,
+    DraftGone,
+    DraftRefused,
+    draft_differs,
+    draft_is_stale,
+    draft_payload,
+    draft_save,
+    form_drafts_discard,
+    reflection_save,
+)
 from needs import pagecache
 from needs.crypto import text_opener
 from needs.models import Category, CheckIn
@@ -158,67 +168,6 @@ def prompt_another(*, user, today: dt.date) -> DailyPrompt | None:
     return daily_prompt(shown, user=user) if shown else None
 
 
-# --- Saving ---------------------------------------------------------------------------------------
-
-
-class Conflict(Exception):  # noqa: N818
-    """The reflection changed elsewhere since this edit was opened."""
-
-    def __init__(self, current: Reflection):
-        super().__init__("reflection changed since it was opened")
-        self.current = current
-
-
-@transaction.atomic
-def reflection_save(
-    *, user, reflection: Reflection, data: dict, base_version: int | None = None
-) -> Reflection:
-    """Create or update a reflection from cleaned form data. Updates check the version first."""
-    if not reflection._state.adding:
-        locked = Reflection.objects.for_user(user).select_for_update().get(pk=reflection.pk)
-        if base_version is not None and locked.version != base_version:
-            raise Conflict(locked)
-        reflection.version = locked.version + 1
-    reflection.owner = user
-    reflection.date = data["date"]
-    reflection.anxiety = data.get("anxiety")
-    reflection.confidence = data.get("confidence")
-    reflection.prompt = data.get("prompt")
-    reflection.personal_prompt = data.get("personal_prompt")
-    reflection.seal("title", data.get("title", ""), owner=user)
-    reflection.seal("body", data["body"], owner=user)
-    reflection.save()
-    reflection.needs.set(data.get("needs", []))
-    if data.get("draft_id"):
-        Draft.objects.for_user(user).filter(pk=data["draft_id"]).delete()
-    return reflection
-
-
-class DraftGone(Exception):  # noqa: N818
-    """An autosave named a draft that no longer exists (saved or discarded)."""
-
-
-def draft_save(*, user, draft_id, payload: dict, reflection: Reflection | None) -> Draft:
-    """Create or replace an autosaved draft. The whole form is sealed as JSON."""
-    draft = None
-    if draft_id:
-        try:
-            draft = Draft.objects.for_user(user).filter(pk=draft_id).first()
-        except (ValueError, ValidationError):
-            draft = None
-        if draft is None:
-            raise DraftGone
-    if draft is None:
-        draft = Draft(owner=user, reflection=reflection)
-    draft.seal("payload", json.dumps(payload, ensure_ascii=False), owner=user)
-    draft.save()
-    return draft
-
-
-def draft_payload(draft: Draft, *, user) -> dict:
-    return json.loads(draft.reveal("payload", owner=user) or "{}")
-
-
 def trash_purge(*, now: dt.datetime | None = None) -> int:
     """Delete reflections that have been in the trash for more than TRASH_DAYS days."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=TRASH_DAYS)
@@ -302,6 +251,40 @@ class Day:
     reflections: int = 0
     checked_in: bool = False
     is_today: bool = False
+
+
+# Journal dates run from here (a Monday) to the person's today: the calendar and the weekly review show
+# nothing outside, and their previous/next links stop at the edges instead of leaving the date range.
+FIRST_JOURNAL_DAY = dt.date(1900, 1, 1)
+MONTH_PARAM = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
+
+
+def month_from_param(value: str, today: dt.date) -> dt.date | None:
+    """The first day of the month named `YYYY-MM`, if it is one the calendar shows (1900 up to next month)."""
+    match = MONTH_PARAM.fullmatch(value)
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not 1 <= month <= 12:
+        return None
+    first = dt.date(year, month, 1)
+    return first if FIRST_JOURNAL_DAY <= first <= last_calendar_month(today) else None
+
+
+def last_calendar_month(today: dt.date) -> dt.date:
+    """The calendar reaches one month ahead, so the days to come can be seen."""
+    return (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def week_from_param(value: str, today: dt.date) -> dt.date | None:
+    """The Monday of the week holding an ISO date, if that week is between 1900 and this week."""
+    try:
+        chosen = dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    monday = chosen - dt.timedelta(days=chosen.weekday())
+    this_monday = today - dt.timedelta(days=today.weekday())
+    return monday if FIRST_JOURNAL_DAY <= monday <= this_monday else None
 
 
 def month_calendar(*, user, year: int, month: int, today: dt.date) -> list[list[Day]]:

@@ -6,6 +6,8 @@ Every owned row is reached through `for_user(request.user)`: anyone else's is a 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -34,7 +36,24 @@ def _live(user):
     return Reflection.objects.for_user(user).live()
 
 
+def _no_referrer(view):
+    """Search words ride in this page's address: links and requests from it send no Referer at all.
+
+    Outside the page cache, so a page served from it says so too. Only for pages without a POST form or
+    htmx write: under `no-referrer` browsers send `Origin: null` with those, and CSRF refuses them.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
 @require_safe
+@_no_referrer
 @cached_page(*JournalFilterForm.base_fields, "page")
 def reflection_list(request):
     today = local_today(request.user)
@@ -100,22 +119,24 @@ def reflection_list(request):
 @require_safe
 def journal_calendar(request):
     today = local_today(request.user)
-    try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        dt.date(year, month, 1)
-    except ValueError:
-        year, month = today.year, today.month
-    first = dt.date(year, month, 1)
-    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    asked = request.GET.get("month", "")
+    first = services.month_from_param(asked, today)
+    # A malformed or out-of-range month (an old bookmark, a typed address) shows this month and says so.
+    unknown = bool(asked) and first is None
+    first = first or today.replace(day=1)
+    previous = (first - dt.timedelta(days=1)).replace(day=1) if first > services.FIRST_JOURNAL_DAY else None
     following = (first + dt.timedelta(days=32)).replace(day=1)
     return render(
         request,
         "journal/calendar.html",
         {
-            "weeks": services.month_calendar(user=request.user, year=year, month=month, today=today),
+            "weeks": services.month_calendar(
+                user=request.user, year=first.year, month=first.month, today=today
+            ),
             "month": first,
             "previous": previous,
-            "following": following if following <= today.replace(day=1) + dt.timedelta(days=31) else None,
+            "following": following if following <= services.last_calendar_month(today) else None,
+            "unknown_month": unknown,
         },
     )
 
@@ -152,7 +173,7 @@ def _first_or_none(queryset, pk):
 
 
 def _initial_for_new(request, today):
-    initial = {"date": today}
+    initial = {"date": today, "form_key": uuid.uuid4()}
     if request.GET.get("prompt"):
         initial["prompt"] = _first_or_none(Prompt.objects.filter(is_active=True), request.GET["prompt"])
     if request.GET.get("personal_prompt"):
@@ -178,6 +199,14 @@ def _prompt_shown(form) -> str:
     return ""
 
 
+def _draft_data(draft, *, user) -> QueryDict:
+    data = _querydict(services.draft_payload(draft, user=user))
+    data["draft_id"] = str(draft.pk)
+    # A new page is a new form: sending it is never a repeat of the page that wrote the draft.
+    data["form_key"] = str(uuid.uuid4())
+    return data
+
+
 def _draft_from(request, *, reflection=None):
     """A draft the person chose to continue (?draft=) as form data, or None."""
     draft_id = request.GET.get("draft")
@@ -186,10 +215,7 @@ def _draft_from(request, *, reflection=None):
     draft = _first_or_none(Draft.objects.for_user(request.user).filter(reflection=reflection), draft_id)
     if draft is None:
         return None, None
-    payload = services.draft_payload(draft, user=request.user)
-    data = _querydict(payload)
-    data["draft_id"] = str(draft.pk)
-    return draft, data
+    return draft, _draft_data(draft, user=request.user)
 
 
 def _querydict(payload: dict) -> QueryDict:
@@ -197,6 +223,47 @@ def _querydict(payload: dict) -> QueryDict:
     for name, values in payload.items():
         data.setlist(name, values if isinstance(values, list) else [values])
     return data
+
+
+def _conflict(current: Reflection, *, user, again=False, kept_at=None) -> dict:
+    return {
+        "title": current.reveal("title", owner=user),
+        "body": current.reveal("body", owner=user),
+        "updated_at": current.updated_at,
+        "again": again,
+        "kept_at": kept_at,
+    }
+
+
+def _conflict_form(data: QueryDict, current: Reflection, *, user, today) -> ReflectionForm:
+    """The person's own fields, now answering the version the conflict view shows: choosing compares
+    against that version, so a save made meanwhile brings the conflict view back with the newest text."""
+    data = data.copy()
+    data["version"] = str(current.version)
+    linked = list(current.needs.values_list("pk", flat=True))
+    return ReflectionForm(data, owner=user, today=today, linked_needs=linked)
+
+
+def _edit_page(request, reflection, form, *, conflict=None, pending=None):
+    return render(
+        request,
+        "journal/reflection_form.html",
+        {
+            "form": form,
+            "reflection": reflection,
+            "conflict": conflict,
+            "pending_draft": pending,
+            "prompt_text": _prompt_shown(form),
+            "form_action": reverse("journal:reflection_edit", args=[reflection.pk]),
+            "draft_url": reverse("journal:draft_save") + f"?reflection={reflection.pk}",
+        },
+    )
+
+
+def _kept_from_elsewhere(user, reflection):
+    """The newest draft written from a version that a save elsewhere replaced, holding unsaved text."""
+    older = Draft.objects.for_user(user).filter(reflection=reflection, base_version__lt=reflection.version)
+    return next((d for d in older if services.draft_differs(d, reflection, user=user)), None)
 
 
 @recovery.keeps_text
@@ -208,9 +275,19 @@ def reflection_create(request):
     if request.method == "POST":
         form = ReflectionForm(request.POST, owner=request.user, today=today)
         if form.is_valid():
-            reflection = services.reflection_save(
-                user=request.user, reflection=Reflection(owner=request.user), data=form.cleaned_data
-            )
+            try:
+                reflection = services.reflection_save(
+                    user=request.user, reflection=Reflection(owner=request.user), data=form.cleaned_data
+                )
+            except services.Conflict as error:
+                # This form was saved before, changed, sent again, and its reflection was edited meanwhile.
+                current = error.current
+                return _edit_page(
+                    request,
+                    current,
+                    _conflict_form(request.POST, current, user=request.user, today=today),
+                    conflict=_conflict(current, user=request.user),
+                )
             messages.success(request, "Your reflection is saved.")
             return redirect("journal:reflection_detail", pk=reflection.pk)
     elif recovered is not None or from_draft is not None:
@@ -241,86 +318,100 @@ def reflection_create(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def reflection_edit(request, pk):
     reflection = get_object_or_404(_live(request.user), pk=pk)
-    today = local_today(request.user)
+    user = request.user
+    today = local_today(user)
     linked = list(reflection.needs.values_list("pk", flat=True))
-    conflict = None
     recovered = recovery.take(request) if request.method != "POST" else None
     draft, from_draft = _draft_from(request, reflection=reflection)
     if request.method == "POST":
         data = request.POST.copy()
         resolve = data.get("resolve")
+        if resolve in {"theirs", "merge"} and data.get("version") != str(reflection.version):
+            # Saved again since the conflict view showed it: nothing is decided against text not seen.
+            return _edit_page(
+                request,
+                reflection,
+                _conflict_form(data, reflection, user=user, today=today),
+                conflict=_conflict(reflection, user=user, again=True),
+            )
+        form = ReflectionForm(data, owner=user, today=today, linked_needs=linked)
         if resolve == "theirs":
-            Draft.objects.for_user(request.user).filter(reflection=reflection).delete()
-            messages.info(request, "Kept the saved version; your other changes were set aside.")
+            form.is_valid()  # only for the draft id and form key, which are checked on their own
+            services.form_drafts_discard(
+                user=user,
+                draft_id=form.cleaned_data.get("draft_id"),
+                form_key=form.cleaned_data.get("form_key"),
+            )
+            messages.info(request, "Kept the saved version; the changes from this window are discarded.")
             return redirect("journal:reflection_detail", pk=reflection.pk)
-        if resolve in {"mine", "merge"}:
-            data["version"] = str(reflection.version)
         if resolve == "merge":
-            data["body"] = _merged(data.get("body", ""), reflection.reveal("body", owner=request.user))
-            form = ReflectionForm(data, owner=request.user, today=today, linked_needs=linked)
+            data["body"] = _merged(data.get("body", ""), reflection.reveal("body", owner=user))
+            form = ReflectionForm(data, owner=user, today=today, linked_needs=linked)
             messages.info(request, "Both versions are in the text box below. Edit them together, then save.")
-        else:
-            form = ReflectionForm(data, owner=request.user, today=today, linked_needs=linked)
-            if form.is_valid():
-                try:
-                    services.reflection_save(
-                        user=request.user,
-                        reflection=reflection,
-                        data=form.cleaned_data,
-                        base_version=form.cleaned_data["version"],
-                    )
-                except services.Conflict as error:
-                    conflict = {
-                        "title": error.current.reveal("title", owner=request.user),
-                        "body": error.current.reveal("body", owner=request.user),
-                        "updated_at": error.current.updated_at,
-                    }
-                else:
-                    Draft.objects.for_user(request.user).filter(reflection=reflection).delete()
-                    messages.success(request, "Your changes are saved.")
-                    return redirect("journal:reflection_detail", pk=reflection.pk)
-    elif recovered is not None or from_draft is not None:
-        form = ReflectionForm(recovered or from_draft, owner=request.user, today=today, linked_needs=linked)
+        elif form.is_valid():
+            version = form.cleaned_data["version"]
+            try:
+                services.reflection_save(
+                    user=user,
+                    reflection=reflection,
+                    data=form.cleaned_data,
+                    base_version=0 if version is None else version,  # no version: never overwrite blindly
+                )
+            except services.Conflict as error:
+                return _edit_page(
+                    request,
+                    error.current,
+                    _conflict_form(data, error.current, user=user, today=today),
+                    conflict=_conflict(error.current, user=user, again=resolve == "mine"),
+                )
+            messages.success(request, "Your changes are saved.")
+            return redirect("journal:reflection_detail", pk=reflection.pk)
+        return _edit_page(request, reflection, form)
+    if recovered is None and from_draft is None:
+        draft = _kept_from_elsewhere(user, reflection)
+        from_draft = _draft_data(draft, user=user) if draft else None
+    if (
+        from_draft is not None
+        and services.draft_is_stale(draft, reflection)
+        and services.draft_differs(draft, reflection, user=user)
+    ):
+        # Text written here while another window saved: back, next to what was saved, to choose.
+        return _edit_page(
+            request,
+            reflection,
+            _conflict_form(from_draft, reflection, user=user, today=today),
+            conflict=_conflict(reflection, user=user, kept_at=draft.updated_at),
+        )
+    if recovered is not None or from_draft is not None:
+        form = ReflectionForm(recovered or from_draft, owner=user, today=today, linked_needs=linked)
         if recovered is not None:
             messages.info(
                 request, "Here is everything you wrote. Nothing is saved yet — press “Save changes”."
             )
-    else:
-        form = ReflectionForm(
-            initial={
-                "date": reflection.date,
-                "title": reflection.reveal("title", owner=request.user),
-                "body": reflection.reveal("body", owner=request.user),
-                "needs": linked,
-                "anxiety": reflection.anxiety,
-                "confidence": reflection.confidence,
-                "prompt": reflection.prompt_id,
-                "personal_prompt": reflection.personal_prompt_id,
-                "version": reflection.version,
-            },
-            owner=request.user,
-            today=today,
-            linked_needs=linked,
-        )
-    pending = None
-    if request.method != "POST" and from_draft is None and recovered is None:
-        pending = (
-            Draft.objects.for_user(request.user)
-            .filter(reflection=reflection, updated_at__gt=reflection.updated_at)
-            .first()
-        )
-    return render(
-        request,
-        "journal/reflection_form.html",
-        {
-            "form": form,
-            "reflection": reflection,
-            "conflict": conflict,
-            "pending_draft": pending,
-            "prompt_text": _prompt_shown(form),
-            "draft_url": reverse("journal:draft_save") + f"?reflection={reflection.pk}",
+        return _edit_page(request, reflection, form)
+    form = ReflectionForm(
+        initial={
+            "date": reflection.date,
+            "title": reflection.reveal("title", owner=user),
+            "body": reflection.reveal("body", owner=user),
+            "needs": linked,
+            "anxiety": reflection.anxiety,
+            "confidence": reflection.confidence,
+            "prompt": reflection.prompt_id,
+            "personal_prompt": reflection.personal_prompt_id,
+            "version": reflection.version,
+            "form_key": uuid.uuid4(),
         },
+        owner=user,
+        today=today,
+        linked_needs=linked,
     )
+    pending = (
+        Draft.objects.for_user(user)
+        .filter(reflection=reflection, updated_at__gt=reflection.updated_at)
+        .first()
+    )
+    return _edit_page(request, reflection, form, pending=pending)
 
 
 def _merged(mine: str, theirs: str) -> str:
@@ -332,7 +423,7 @@ def _merged(mine: str, theirs: str) -> str:
 @require_POST
 def draft_save(request):
     """Autosave: the form's fields, sealed, as a draft. Answers JSON for the script; the form keeps working
-    without it."""
+    without it. A `message` in the answer is shown to the person."""
     reflection = None
     if request.GET.get("reflection"):
         reflection = _first_or_none(_live(request.user), request.GET["reflection"])
@@ -351,10 +442,19 @@ def draft_save(request):
             user=request.user, draft_id=draft_id, payload=payload, reflection=reflection
         )
     except services.DraftGone:
-        # The reflection was saved (which deletes its draft) while this autosave was on its way.
+        # The draft went with a save of exactly this text: nothing here is unsaved.
         return JsonResponse({"saved": False, "reason": "already saved"})
+    except services.DraftRefused as refusal:
+        return JsonResponse({"saved": False, "reason": refusal.reason, "message": refusal.message})
     saved_at = timezone.localtime(draft.updated_at)
-    return JsonResponse({"saved": True, "draft_id": str(draft.pk), "saved_at": saved_at.isoformat()})
+    answer = {"saved": True, "draft_id": str(draft.pk), "saved_at": saved_at.isoformat()}
+    target = reflection if reflection and draft.reflection_id == reflection.pk else draft.reflection
+    if target is not None and services.draft_is_stale(draft, target):
+        answer["message"] = (
+            "This reflection was saved in another window after you opened it here. What you write here is "
+            "kept as a draft; when you save, you’ll see both versions and choose."
+        )
+    return JsonResponse(answer)
 
 
 @require_POST

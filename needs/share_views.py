@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
@@ -30,6 +32,7 @@ from needs.openness import (
     token_hash,
 )
 from needs.openness_forms import AnswerForm, CardForm, JoinForm, LoveProfileForm, ShareForm, StatementForm
+from needs.services import local_date_of, local_day_end, profile_for
 
 CARD_RATE = (60, 60)  # opens per IP address per minute: generous for people, useless for guessing
 INVITE_DAYS = 7
@@ -108,7 +111,11 @@ def love_profile(request):
 def cards(request):
     items = list(Card.objects.for_user(request.user).prefetch_related("needs"))
     now = timezone.now()
+    profile = profile_for(request.user)
     for card in items:
+        if card.expires_at:
+            # The day chosen when the card was made: the last moment the link works belongs to it.
+            card.last_day = local_date_of(card.expires_at - dt.timedelta(microseconds=1), profile)
         card.label_text = card.reveal("label", owner=request.user)
         card.link = request.build_absolute_uri(
             reverse("card_public", args=[card.reveal("token", owner=request.user)])
@@ -123,17 +130,16 @@ def cards(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def card_create(request):
-    form = CardForm(posted(request), owner=request.user)
+    profile = profile_for(request.user)
+    form = CardForm(posted(request), owner=request.user, today=local_date_of(timezone.now(), profile))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         token = new_token()
         card = Card(owner=request.user, token_hash=token_hash(token), include_profile=data["include_profile"],
                     include_scores=data["include_scores"])  # fmt: skip
         if data["expires_on"]:
-            # The link works through the whole chosen day, wherever the person is.
-            card.expires_at = dt.datetime.combine(
-                data["expires_on"] + dt.timedelta(days=1), dt.time(0), dt.UTC
-            )
+            # The link works through the whole chosen day as the person counts their days.
+            card.expires_at = local_day_end(data["expires_on"], profile)
         card.seal("label", data["label"], owner=request.user)
         card.seal("token", token, owner=request.user)
         card.save()
@@ -160,7 +166,13 @@ def card_revoke(request, pk):
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The visitor's address as allauth's rate limits see it: behind `ATTUNE_TRUSTED_PROXY_COUNT` proxies,
+    the entry those proxies added to X-Forwarded-For (never one the visitor wrote), an IPv6 address by its
+    /64 network. Counting the proxy's own address would make every visitor share one limit."""
+    try:
+        return allauth_ratelimit.get_ip(request)
+    except PermissionDenied:  # no usable address at all: such visitors share one limit
+        return "unknown"
 
 
 def _rate_limited(request) -> bool:
@@ -311,7 +323,11 @@ def partner_join(request):
                     request, "You’re connected. Choose which needs to share — nothing is shared until you do."
                 )
                 return redirect("needs:partner_detail", pk=connection.pk)
-    return render(request, "needs/partner_join.html", {"form": form})
+    response = render(request, "needs/partner_join.html", {"form": form})
+    # The invitation link carries its code in the address: requests from this page name only the site.
+    # (`no-referrer` would make browsers send `Origin: null` with the form below, which CSRF refuses.)
+    response["Referrer-Policy"] = "strict-origin"
+    return response
 
 
 def _side(connection, person, viewer) -> list[dict]:
