@@ -59,11 +59,10 @@ test: $(UV) chromium
 serve: $(UV)
 	$(UV) sync --frozen --no-dev
 	$(PY) manage.py collectstatic --noinput -v 0
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
-	$(PY) manage.py load_starter_content
-	exec .venv/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
-		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+	# migrate, cache tables, starter content under one database lock: instances may start at the same moment.
+	$(PY) manage.py prepare_database
+	# Every gunicorn setting (bind, workers, proxies, the redacting access log) is in config/gunicorn.py.
+	HOST=$(HOST) PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) exec .venv/bin/gunicorn --config config/gunicorn.py config.wsgi
 
 # Seeds (once) a decade of data on DATABASE_URL (default: var/bench.sqlite3), serves it with gunicorn, measures.
 bench: $(UV)

@@ -1,8 +1,11 @@
 """Site pages that are not one person's journal: landing, privacy, error pages, CSRF failure."""
 
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
@@ -16,6 +19,10 @@ from needs.services import local_today
 
 # Fields never echoed back on the CSRF failure page: secrets are not "text a person wrote".
 SECRET_FIELD_HINTS = ("password", "csrf", "token", "code", "secret", "otp", "key", "credential")
+# Sent on again, unseen: a new reflection's one-time key, so sending the form again never stores it twice.
+CARRIED_HIDDEN_FIELDS = ("form_key",)
+# A database restart or fail-over is over in seconds.
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 @require_safe
@@ -33,7 +40,12 @@ def home(request):
 @login_not_required
 def privacy(request):
     minutes = max(1, settings.PAGE_CACHE_SECONDS // 60) if settings.ATTUNE_PAGE_CACHE else 0
-    return render(request, "journal/privacy.html", {"page_cache_minutes": minutes})
+    context = {
+        "page_cache_minutes": minutes,
+        "session_days": max(1, settings.SESSION_COOKIE_AGE // 86400),
+        "key_destroyed_within_days": settings.ATTUNE_KEY_RETIREMENT_DAYS,
+    }
+    return render(request, "journal/privacy.html", context)
 
 
 @login_not_required
@@ -46,15 +58,7 @@ def csrf_failure(request, reason: str = ""):
     recovered = _recover_into_view(request)
     if recovered is not None:
         return recovered
-    fields = []
-    if request.method == "POST":
-        for name in request.POST:
-            if any(hint in name.lower() for hint in SECRET_FIELD_HINTS):
-                continue
-            values = [value for value in request.POST.getlist(name) if value.strip()]
-            for value in values:
-                multiline = "\n" in value or len(value) > 80
-                fields.append({"name": name, "value": value, "multiline": multiline})
+    fields = fields_sent(request)
     get_token(request)  # a fresh token (and cookie) for the resend form below
     response = render(
         request,
@@ -90,6 +94,8 @@ def _recover_into_view(request):
 
 @login_not_required
 def bad_request(request, exception=None):
+    if database_unreachable(exception):  # a session that could not be saved: Django says SessionInterrupted
+        return database_unavailable(request)
     return render(request, "400.html", status=400)
 
 
@@ -103,7 +109,61 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def fields_sent(request) -> list[dict]:
+    """The form fields a POST carried, to show back to the person: never passwords, codes or tokens."""
+    fields = []
+    if request.method == "POST":
+        for name in request.POST:
+            if name in CARRIED_HIDDEN_FIELDS:
+                fields.append({"name": name, "value": request.POST[name], "hidden": True})
+                continue
+            if any(hint in name.lower() for hint in SECRET_FIELD_HINTS):
+                continue
+            values = [value for value in request.POST.getlist(name) if value.strip()]
+            for value in values:
+                multiline = "\n" in value or len(value) > 80
+                fields.append({"name": name, "value": value, "multiline": multiline})
+    return fields
+
+
 @login_not_required
 def server_error(request):
     # No request context: a broken database or session must not break the error page too.
+    if database_unreachable(sys.exc_info()[1]):
+        return database_unavailable(request)
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def database_unreachable(error: BaseException | None) -> bool:
+    """Whether an error came from the database being out of reach (restarting, failing over, overloaded).
+
+    Django's own wrappers are what a query raises; an error raised while handling one (a session that could
+    not load, say) still counts.
+    """
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, (OperationalError, InterfaceError)):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def database_unavailable(request):
+    """A calm 503 while the database is out of reach, rendered without it: no context processors (they
+    would look the person up), no session. A form's fields come back in the page, as after a CSRF failure."""
+    try:
+        fields = fields_sent(request)
+        html = loader.get_template("503.html").render(
+            {
+                "fields": fields,
+                "action": request.path,
+                "csrf_token": get_token(request),  # from the cookie, not the database
+            }
+        )
+    except Exception:  # the error page itself must never fail: fall back to the plain one
+        html = loader.get_template("500.html").render()
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
