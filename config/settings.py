@@ -107,6 +107,9 @@ if not _master_raw:
 ATTUNE_MASTER_KEYS = parse_master_keys(_master_raw)
 if not ATTUNE_MASTER_KEYS:
     fail("ATTUNE_MASTER_KEYS holds no key.")
+# The operator's promise, quoted to people on the privacy and delete pages: the longest time from deleting an
+# account until the last master key that could open a backup of it is destroyed (README, "Deletion and backups").
+ATTUNE_KEY_RETIREMENT_DAYS = env_int("ATTUNE_KEY_RETIREMENT_DAYS", 60)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
@@ -118,7 +121,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 HTTPS = env_bool("ATTUNE_HTTPS", not DEBUG)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "needs.staff_admin.StaffAdminConfig",  # Django's admin, entered through allauth with a second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -337,6 +340,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "journal.pages.csrf_failure"
 SESSION_COOKIE_AGE = env_int("ATTUNE_SESSION_AGE", 60 * 60 * 24 * 14)
+# Messages can name a need; they wait in the session on the server, never in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("ATTUNE_SSL_REDIRECT", True)
@@ -376,17 +381,23 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365 if not DEBUG else 0
 
 # --- Logging: requests and errors only; never request bodies or user text. ---------------------
+# One handler, and every record passes `RedactFilter` on it: no query string (search words), no card token or
+# account key in a path, and one line instead of a traceback when the database is unreachable (config/logs.py).
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "config.logs.RedactFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("ATTUNE_LOG_LEVEL", "INFO")},
     "loggers": {
-        # Django's default would email admins the request, POST data included.
+        # Django's own defaults are replaced: their handlers would skip the filter, and `mail_admins` would
+        # email the request, POST data included. `django.server` is runserver's request line (`make run`).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 ADMINS = []
