@@ -208,7 +208,9 @@ def test_waiting_messages_are_shown_never_served_stale_nor_stored(client, alice,
     client.get("/journal/")
     # Messages wait in the session (MESSAGE_STORAGE), as a write would leave one.
     session = client.session
-    session[SessionStorage.session_key] = MessageEncoder().encode([Message(constants.SUCCESS, "Saved, thank you.")])
+    session[SessionStorage.session_key] = MessageEncoder().encode(
+        [Message(constants.SUCCESS, "Saved, thank you.")]
+    )
     session.save()
     response = client.get("/journal/")
     assert cache_state(response) is None and "Saved, thank you." in response.content.decode()

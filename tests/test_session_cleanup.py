@@ -32,7 +32,11 @@ def test_daily_clean_up_deletes_ended_sessions_with_their_address_and_browser(cl
     expired.expire_date = timezone.now() - dt.timedelta(seconds=1)
     expired.save()
     UserSession.objects.create(
-        user=bob, session_key=expired.pk, ip="198.51.100.7", user_agent="Old browser", last_seen_at=timezone.now()
+        user=bob,
+        session_key=expired.pk,
+        ip="198.51.100.7",
+        user_agent="Old browser",
+        last_seen_at=timezone.now(),
     )
 
     out = io.StringIO()

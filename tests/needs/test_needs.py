@@ -148,7 +148,13 @@ def test_a_need_name_never_travels_in_a_cookie(client, alice):
     client.force_login(alice)
     response = client.post(
         reverse("needs:need_create"),
-        {"name": "Quiet mornings alone", "category": "mental", "importance": "3", "met_looks_like": "", "what_helps": ""},
+        {
+            "name": "Quiet mornings alone",
+            "category": "mental",
+            "importance": "3",
+            "met_looks_like": "",
+            "what_helps": "",
+        },
     )
     assert response.status_code == 302
     assert Need.objects.for_user(alice).filter(name="Quiet mornings alone").exists()

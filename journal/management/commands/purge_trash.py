@@ -24,4 +24,6 @@ class Command(BaseCommand):
         deleted = trash_purge()
         sessions = sessions_purge()
         pagecache.prune()  # and pages whose time in the page cache is up
-        self.stdout.write(f"Emptied the trash: {deleted} row(s) deleted; {sessions} ended session record(s) deleted.")
+        self.stdout.write(
+            f"Emptied the trash: {deleted} row(s) deleted; {sessions} ended session record(s) deleted."
+        )
