@@ -258,16 +258,21 @@ def _connection(request, pk) -> Connection:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def partners(request):
+    profile = profile_for(request.user)
     if request.method == "POST":
         code = new_token()
+        # Like a card, an invitation works until its last day is over for the person who made it.
+        last_day = local_date_of(timezone.now(), profile) + dt.timedelta(days=INVITE_DAYS)
         invitation = Invitation(
             owner=request.user,
             code_hash=token_hash(code),
-            expires_at=timezone.now() + dt.timedelta(days=INVITE_DAYS),
+            expires_at=local_day_end(last_day, profile),
         )
         invitation.seal("code", code, owner=request.user)
         invitation.save()
-        messages.success(request, "Invitation created. Send the code or link; it works once, for 7 days.")
+        messages.success(
+            request, f"Invitation created. Send the code or link; it works once, for {INVITE_DAYS} days."
+        )
         return redirect("needs:partners")
     invitations = []
     for invitation in Invitation.objects.for_user(request.user).filter(
@@ -278,6 +283,7 @@ def partners(request):
             {
                 "invitation": invitation,
                 "code": code,
+                "last_day": local_date_of(invitation.expires_at - dt.timedelta(microseconds=1), profile),
                 "link": request.build_absolute_uri(reverse("needs:partner_join") + f"?code={code}"),
             }
         )

@@ -14,6 +14,7 @@ import sys
 import zipfile
 import zlib
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -27,6 +28,7 @@ from journal.models import Reminder
 from journal.reminders import send_due
 from needs import recovery
 from needs.crypto import data_key_for
+from needs.models import Profile
 from needs.openness import Answer, Connection, Invitation, PausePlan, SharedNeed
 from tests.conftest import PASSWORD, make_person
 from tests.factories import (
@@ -368,25 +370,30 @@ def test_the_invited_person_can_end_it_too_and_then_nothing_is_shown(client, ali
         )
 
 
-def test_an_invitation_works_once_and_only_until_the_date_it_shows(client, alice, bob):
-    """partners.html: "Invitation link (works once, until <date>)"."""
-    start = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+def test_an_invitation_works_once_and_only_until_the_end_of_the_day_it_shows(client, alice, bob):
+    """partners.html: "Invitation link (works once, until the end of <date>)", in the inviter's own day."""
+    Profile.objects.update_or_create(owner=alice, defaults={"time_zone": "America/Los_Angeles"})
+    zone = ZoneInfo("America/Los_Angeles")
+    start = dt.datetime(2026, 3, 1, 12, 0, tzinfo=zone)
     with time_machine.travel(start, tick=False):
         client.force_login(alice)
         client.post(reverse("needs:partners"))
         invitation = Invitation.objects.get()
         code = invitation.reveal("code", owner=alice)
         shown = re.search(
-            r"works once, until (\d+ \w+)\)", client.get(reverse("needs:partners")).content.decode()
+            r"works once, until the end of (\d+ \w+)\)",
+            client.get(reverse("needs:partners")).content.decode(),
         )
         assert shown
     last_day = dt.datetime.strptime(f"{shown.group(1)} 2026", "%d %b %Y").date()
-    start_of_last_day = dt.datetime.combine(last_day, dt.time(0, 0), tzinfo=dt.UTC)
+    assert last_day == dt.date(2026, 3, 8)
+    end_of_last_day = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone)
     client.force_login(bob)
-    with time_machine.travel(start_of_last_day + dt.timedelta(days=1), tick=False):
+    with time_machine.travel(end_of_last_day, tick=False):
         assert "doesn’t work" in client.post(reverse("needs:partner_join"), {"code": code}).content.decode()
     assert not Connection.objects.exists()
-    with time_machine.travel(start_of_last_day, tick=False):  # on the date it shows, it still works
+    # The last second of the date it shows, in the inviter's zone (08:00 the next morning in UTC): still works.
+    with time_machine.travel(end_of_last_day - dt.timedelta(seconds=1), tick=False):
         client.force_login(bob)
         assert client.post(reverse("needs:partner_join"), {"code": code}).status_code == 302
         client.force_login(make_person("carol@example.com"))  # once only
