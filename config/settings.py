@@ -109,7 +109,7 @@ if not ATTUNE_MASTER_KEYS:
     fail("ATTUNE_MASTER_KEYS holds no key.")
 # The operator's promise, quoted to people on the privacy and delete pages: the longest time from deleting an
 # account until the last master key that could open a backup of it is destroyed (README, "Deletion and backups").
-ATTUNE_KEY_RETIREMENT_DAYS = env_int("ATTUNE_KEY_RETIREMENT_DAYS", 60)
+ATTUNE_KEY_RETIREMENT_DAYS = env_int("ATTUNE_KEY_RETIREMENT_DAYS", 62)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:

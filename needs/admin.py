@@ -79,7 +79,7 @@ User = get_user_model()
 admin.site.unregister(User)
 
 # Only superusers hand out staff powers; other staff see them read-only.
-POWERS = ["is_superuser", "groups", "user_permissions"]
+POWERS = ["is_staff", "is_superuser", "groups", "user_permissions"]
 
 
 @admin.register(User)
@@ -92,12 +92,17 @@ class AccountAdmin(admin.ModelAdmin):
     ordering = ["-date_joined"]
     fieldsets = [
         (None, {"fields": ["username", "email"]}),
-        ("Status", {"fields": ["is_active", "is_staff", *POWERS]}),
+        ("Status", {"fields": ["is_active", *POWERS]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
         ("Recorded staff actions (the person sees these too)", {"fields": ["staff_actions"]}),
     ]
     filter_horizontal = ["groups", "user_permissions"]
     actions = ["suspend", "reinstate"]
+
+    def get_queryset(self, request):
+        # Staff who are not superusers neither see nor act on superusers' accounts (suspend, delete, edit).
+        accounts = super().get_queryset(request)
+        return accounts if request.user.is_superuser else accounts.filter(is_superuser=False)
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["username", "email", "last_login", "date_joined", "staff_actions"]

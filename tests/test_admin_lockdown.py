@@ -278,17 +278,41 @@ def test_suspending_and_reinstating_are_recorded_and_shown_to_the_person_only(st
     assert "Suspended your account" not in html and "Reinstated your account" not in html
 
 
-def test_the_change_form_records_status_changes(staff, alice):
+def test_the_change_form_records_status_changes(client, alice):
+    sign_in_with_second_factor(client, make_superuser())
     url = reverse("admin:auth_user_change", args=[alice.pk])
-    staff.post(url, {"is_active": "on", "is_staff": "on"})
-    staff.post(url, {"is_staff": "on"})
+    client.post(url, {"is_active": "on", "is_staff": "on"})
+    client.post(url, {"is_staff": "on"})
     alice.refresh_from_db()
     assert alice.is_staff and not alice.is_active
     actions = list(
         StaffAction.objects.for_user(alice).order_by("created_at", "pk").values_list("action", flat=True)
     )
     assert actions == ["staff_granted", "suspended"]
-    assert "Gave your account staff access" in staff.get(url).content.decode()  # staff see the record too
+    assert "Gave your account staff access" in client.get(url).content.decode()  # staff see the record too
+
+
+def test_staff_who_are_not_superusers_manage_status_only(client, alice):
+    """Staff access and superusers' accounts are for superusers: other staff suspend and reinstate people."""
+    keeper = make_staff_with_every_permission()
+    root = make_superuser()
+    sign_in_with_second_factor(client, keeper)
+    url = reverse("admin:auth_user_change", args=[alice.pk])
+    client.post(url, {"is_staff": "on"})  # tries to give staff access and suspends
+    alice.refresh_from_db()
+    assert not alice.is_staff and not alice.is_active
+    assert list(StaffAction.objects.for_user(alice).values_list("action", flat=True)) == ["suspended"]
+    # A superuser's account is out of reach: not listed, no change form, no bulk suspend, no delete.
+    assert root.email not in client.get(reverse("admin:auth_user_changelist")).content.decode()
+    assert client.get(reverse("admin:auth_user_change", args=[root.pk])).status_code in {302, 404}
+    client.post(reverse("admin:auth_user_changelist"), {"action": "suspend", "_selected_action": [root.pk]})
+    client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [root.pk], "post": "yes"},
+    )
+    client.post(reverse("admin:auth_user_delete", args=[root.pk]), {"post": "yes"})
+    root.refresh_from_db()
+    assert root.is_active and not StaffAction.objects.for_user(root).exists()
 
 
 def test_a_staff_member_cannot_suspend_themselves_by_the_bulk_action(staff):

@@ -1,11 +1,13 @@
-"""The daily clean-up deletes ended sessions and the address and browser recorded for them."""
+"""The daily clean-up deletes ended sessions, the address and browser recorded for them, and expired counters."""
 
 import datetime as dt
 import io
 
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,3 +48,20 @@ def test_daily_clean_up_deletes_ended_sessions_with_their_address_and_browser(cl
     assert not Session.objects.filter(pk=expired.pk).exists()
     assert Session.objects.filter(pk=live).exists()
     assert "2 ended session record(s) deleted" in out.getvalue()
+
+
+def test_daily_clean_up_deletes_expired_rate_limit_counters(db):
+    cache.set("card-open:203.0.113.9:counter", 3, timeout=1)
+    cache.set("still-counting:198.51.100.7", 1, timeout=600)
+    table = connection.ops.quote_name(cache._table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET expires = %s WHERE cache_key LIKE %s",  # noqa: S608
+            [timezone.now() - dt.timedelta(seconds=5), "%card-open%"],
+        )
+    call_command("purge_trash", stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key FROM {table}")  # noqa: S608
+        keys = [row[0] for row in cursor.fetchall()]
+    assert not any("203.0.113.9" in key for key in keys)
+    assert any("198.51.100.7" in key for key in keys)

@@ -1,6 +1,9 @@
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.management.base import BaseCommand
+from django.db import connection
 from django.utils import timezone
 
 from journal.services import trash_purge
@@ -14,15 +17,30 @@ def sessions_purge() -> int:
     return deleted
 
 
+def expired_cache_purge() -> int:
+    """Delete expired rate-limit counters (they name an IP address) from the database cache.
+
+    Redis forgets them by itself; Django's database cache deletes expired rows only once the table is full.
+    """
+    cache = caches["default"]
+    if not isinstance(cache, DatabaseCache):
+        return 0
+    table = connection.ops.quote_name(cache._table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [timezone.now()])  # noqa: S608
+        return cursor.rowcount
+
+
 class Command(BaseCommand):
     help = (
         "Daily clean-up (cron; idempotent): delete reflections that have been in the trash for more than 30 days, "
-        "ended sessions with the address and browser kept for them, and expired kept pages."
+        "ended sessions with the address and browser kept for them, expired rate-limit counters and expired kept pages."
     )
 
     def handle(self, *args, **options):
         deleted = trash_purge()
         sessions = sessions_purge()
+        expired_cache_purge()
         pagecache.prune()  # and pages whose time in the page cache is up
         self.stdout.write(
             f"Emptied the trash: {deleted} row(s) deleted; {sessions} ended session record(s) deleted."
