@@ -1,10 +1,11 @@
 """Site pages that are not one person's journal: landing, privacy, error pages, CSRF failure."""
 
 import sys
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import InterfaceError, OperationalError
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse, HttpResponseServerError
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -14,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from journal.dashboard import dashboard
+from needs.outage import is_database_outage
 from needs.pagecache import cached_page
 from needs.services import local_today
 
@@ -50,24 +52,51 @@ def privacy(request):
 
 @login_not_required
 def csrf_failure(request, reason: str = ""):
-    """The form was too old or came from elsewhere. Give the person's words back in a fresh form.
+    """The form was too old or came from elsewhere. Give the person's words back.
 
-    A view that keeps text (`needs.recovery.keeps_text`) shows its own form again, filled in; any other
-    form's fields are shown back on a generic page with a button to send them again.
+    A view that keeps text (`needs.recovery.keeps_text`) shows its own form again, filled in, for the person to
+    read and send themselves. Any other form's fields are shown back on a generic page: with a button to send
+    them again only if the form was posted from one of our own pages. A form posted from another site would
+    otherwise come back as the attacker wrote it, with a fresh valid token, one click from being accepted
+    (an email address added, a setting changed), so its fields are only shown, to copy.
     """
     recovered = _recover_into_view(request)
     if recovered is not None:
         return recovered
     fields = fields_sent(request)
-    get_token(request)  # a fresh token (and cookie) for the resend form below
+    resend = bool(fields) and posted_from_this_site(request)
+    if resend:
+        get_token(request)  # a fresh token (and cookie) for the resend form below
+    else:
+        fields = [field for field in fields if not field.get("hidden")]  # only what a person can read
     response = render(
         request,
         "csrf_failure.html",
-        {"fields": fields, "action": request.path},
+        {"fields": fields, "action": request.path, "resend": resend},
         status=403,
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def posted_from_this_site(request) -> bool:
+    """Whether the browser says the request came from one of this site's own pages.
+
+    `Origin` is sent with every POST by current browsers; without it, a `Referer` on this host and scheme
+    will do. Neither (or `Origin: null`, or another site) is not enough.
+    """
+    try:
+        here = f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:
+        return False
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return origin == here
+    referer = request.headers.get("Referer")
+    if not referer:
+        return False
+    parts = urlsplit(referer)
+    return f"{parts.scheme}://{parts.netloc}" == here
 
 
 def _recover_into_view(request):
@@ -94,7 +123,7 @@ def _recover_into_view(request):
 
 @login_not_required
 def bad_request(request, exception=None):
-    if database_unreachable(exception):  # a session that could not be saved: Django says SessionInterrupted
+    if is_database_outage(exception):  # a session that could not be saved: Django says SessionInterrupted
         return database_unavailable(request)
     return render(request, "400.html", status=400)
 
@@ -129,24 +158,9 @@ def fields_sent(request) -> list[dict]:
 @login_not_required
 def server_error(request):
     # No request context: a broken database or session must not break the error page too.
-    if database_unreachable(sys.exc_info()[1]):
+    if is_database_outage(sys.exc_info()[1]):
         return database_unavailable(request)
     return HttpResponseServerError(loader.get_template("500.html").render())
-
-
-def database_unreachable(error: BaseException | None) -> bool:
-    """Whether an error came from the database being out of reach (restarting, failing over, overloaded).
-
-    Django's own wrappers are what a query raises; an error raised while handling one (a session that could
-    not load, say) still counts.
-    """
-    seen = set()
-    while error is not None and id(error) not in seen:
-        if isinstance(error, (OperationalError, InterfaceError)):
-            return True
-        seen.add(id(error))
-        error = error.__cause__ or error.__context__
-    return False
 
 
 def database_unavailable(request):

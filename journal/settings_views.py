@@ -59,5 +59,9 @@ def unsubscribe(request, token):
         if kind in {"weekly", "all"}:
             changes["weekly_enabled"] = False
         Reminder.objects.filter(owner=user).update(**changes)
-        return render(request, "journal/unsubscribe.html", {"done": True, "label": label})
-    return render(request, "journal/unsubscribe.html", {"done": False, "label": label})
+        response = render(request, "journal/unsubscribe.html", {"done": True, "label": label})
+    else:
+        response = render(request, "journal/unsubscribe.html", {"done": False, "label": label})
+    # The token in this page's address is a working link: never hand it on to the next page as a Referer.
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -136,11 +137,10 @@ def pause_plan(request, pk):
     )
     form = PausePlanForm(posted(request), initial=initial, today=today)
     if request.method == "POST" and form.is_valid():
-        plan = plan or PausePlan(owner=request.user, relationship=rel)
-        plan.seal("what_must_change", form.cleaned_data["what_must_change"], owner=request.user)
-        plan.check_back_on = form.cleaned_data["check_back_on"]
-        plan.reminded_on = None
-        plan.save()
+        try:
+            _pause_plan_save(user=request.user, rel=rel, data=form.cleaned_data)
+        except IntegrityError:  # the same form sent twice at once: the twin created the plan first
+            _pause_plan_save(user=request.user, rel=rel, data=form.cleaned_data)
         messages.success(request, "Your pause plan is saved. If reminders are on, we’ll nudge you that day.")
         return redirect("needs:relationship_detail", pk=rel.pk)
     return render(
@@ -148,3 +148,13 @@ def pause_plan(request, pk):
         "needs/pause_plan.html",
         {"form": form, "rel": rel, "nickname": rel.reveal("nickname", owner=request.user)},
     )
+
+
+@transaction.atomic
+def _pause_plan_save(*, user, rel: Relationship, data: dict) -> None:
+    plan = PausePlan.objects.for_user(user).filter(relationship=rel).first()
+    plan = plan or PausePlan(owner=user, relationship=rel)
+    plan.seal("what_must_change", data["what_must_change"], owner=user)
+    plan.check_back_on = data["check_back_on"]
+    plan.reminded_on = None
+    plan.save()

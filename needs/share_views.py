@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -95,13 +95,21 @@ def love_profile(request):
         initial = {"text": profile.reveal("text", owner=request.user), "needs": list(profile.needs.all())}
     form = LoveProfileForm(posted(request), initial=initial, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        profile = profile or LoveProfile(owner=request.user)
-        profile.seal("text", form.cleaned_data["text"], owner=request.user)
-        profile.save()
-        profile.needs.set(form.cleaned_data["needs"])
+        try:
+            _love_profile_save(user=request.user, data=form.cleaned_data)
+        except IntegrityError:  # the same form sent twice at once: the twin created the profile first
+            _love_profile_save(user=request.user, data=form.cleaned_data)
         messages.success(request, "Saved. You can include it on any needs card.")
         return redirect("needs:cards")
     return render(request, "needs/love_profile.html", {"form": form})
+
+
+@transaction.atomic
+def _love_profile_save(*, user, data: dict) -> None:
+    profile = LoveProfile.objects.for_user(user).first() or LoveProfile(owner=user)
+    profile.seal("text", data["text"], owner=user)
+    profile.save()
+    profile.needs.set(data["needs"])
 
 
 # --- Needs cards ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +20,42 @@ from needs.models import CATEGORY_DESCRIPTIONS, CatalogueNeed, Category, CheckIn
 from needs.share_views import statements_of
 
 RANGES = {"90d": ("90 days", 90), "1y": ("1 year", 365), "all": ("All time", None)}
+NAME_TAKEN_MEANWHILE = (
+    "You already have a need with this name — it was added a moment ago, perhaps from another window or by a "
+    "second click. Everything you wrote is still here: choose another name, or leave this page to find it in "
+    "your inventory."
+)
+
+
+def twin_safe(write, **kwargs):
+    """Run a service write once more if a unique constraint refused it.
+
+    The service checks for the row before inserting it, but the same form sent twice at once (a double click,
+    a retrying browser, a second window) can pass that check in both requests. The refused write was rolled
+    back whole by the service's transaction; run again, it finds the twin's row and updates or skips it.
+    """
+    try:
+        return write(**kwargs)
+    except IntegrityError:
+        return write(**kwargs)
+
+
+def _save_need(form: NeedForm) -> Need | None:
+    """The saved need, or None with a form error when the name was taken between the form's check and the
+    write (the database's unique constraint has the last word). Nothing is stored then; the text stays in the
+    form."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        name = form.cleaned_data["name"]
+        clash = Need.objects.for_user(form.owner).filter(name__iexact=name).exclude(pk=form.instance.pk)
+        if not clash.exists():
+            raise
+        if not form.instance._state.adding:
+            form.instance.refresh_from_db(fields=["name"])  # the page's heading shows the name it still has
+        form.add_error("name", NAME_TAKEN_MEANWHILE)
+        return None
 
 
 def _by_category(needs) -> list[dict]:
@@ -57,8 +94,10 @@ def inventory(request):
 def catalogue(request):
     form = AdoptForm(posted(request), owner=request.user)
     if request.method == "POST" and form.is_valid():
-        created = services.needs_adopt(
-            user=request.user, catalogue_needs=list(form.cleaned_data["catalogue_needs"])
+        created = twin_safe(
+            services.needs_adopt,
+            user=request.user,
+            catalogue_needs=list(form.cleaned_data["catalogue_needs"]),
         )
         messages.success(
             request,
@@ -85,8 +124,7 @@ def need_create(request):
     if request.GET.get("category") in Category.values:
         initial["category"] = request.GET["category"]
     form = NeedForm(posted(request), owner=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        need = form.save()
+    if request.method == "POST" and form.is_valid() and (need := _save_need(form)) is not None:
         messages.success(request, f"“{need.name}” is in your inventory.")
         return redirect("needs:need_detail", pk=need.pk)
     return render(request, "needs/need_form.html", {"form": form})
@@ -96,8 +134,7 @@ def need_create(request):
 def need_edit(request, pk):
     need = get_object_or_404(Need.objects.for_user(request.user), pk=pk)
     form = NeedForm(posted(request), instance=need, owner=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and _save_need(form) is not None:
         messages.success(request, "Saved.")
         return redirect("needs:need_detail", pk=need.pk)
     return render(request, "needs/need_form.html", {"form": form, "need": need})
@@ -199,7 +236,7 @@ def checkin(request):
                 f.cleaned_data["need"]: (f.cleaned_data["score"], f.cleaned_data["note"])
                 for f in formset.forms
             }
-            saved = services.checkins_save(user=request.user, date=date, ratings=ratings)
+            saved = twin_safe(services.checkins_save, user=request.user, date=date, ratings=ratings)
             if request.POST.get("quick"):
                 if request.htmx:
                     return render(

@@ -18,14 +18,17 @@ from pathlib import Path
 from unittest import mock
 from urllib.parse import quote, urlencode
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
-from django.db.utils import InterfaceError, OperationalError
+from django.db.utils import IntegrityError, InterfaceError, OperationalError
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from config.logs import RedactFilter, redact_path, redact_text
+from journal.reminders import unsubscribe_token
 from needs.openness import Invitation, new_token, token_hash
 from tests.conftest import PASSWORD, ensure_static_collected, make_person
 from tests.factories import make_card, make_need, make_reflection
@@ -47,6 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent
         ("/needs/partners/join/?code=Kq7_secret", "/needs/partners/join/"),
         ("/accounts/confirm-email/MQ:1uAbc:xyz/", "/accounts/confirm-email/[redacted]/"),
         ("/accounts/password/reset/key/1-set-password/", "/accounts/password/reset/key/[redacted]/"),
+        ("/reminders/unsubscribe/MQ:1uAbc:xyz/", "/reminders/unsubscribe/[redacted]/"),
+        ("/reminders/unsubscribe/MQ:1uAbc:xyz", "/reminders/unsubscribe/[redacted]"),
         ("/journal/2026/01/", "/journal/2026/01/"),
     ],
 )
@@ -88,12 +93,25 @@ def _raised(make):
     raise AssertionError("nothing was raised")
 
 
+def wrapped_by_django(driver_error: Exception, wrapper=OperationalError) -> Exception:
+    """What a query raises: Django's error, made from the driver's and chained to it, as Django does."""
+    try:
+        raise driver_error
+    except Exception as error:  # noqa: BLE001 - re-raised wrapped
+        try:
+            raise wrapper(*error.args) from error
+        except wrapper as wrapped:
+            return wrapped
+
+
 def _session_store_failure():
     """What a request meets while PostgreSQL restarts: the session cache is missing, then loading it fails."""
     try:
         raise AttributeError("'SessionStore' object has no attribute '_session_cache'")
     except AttributeError:
-        raise OperationalError("terminating connection due to administrator command") from None
+        raise wrapped_by_django(  # noqa: B904 - chained to the driver's error, as Django does
+            psycopg.errors.AdminShutdown("terminating connection due to administrator command")
+        )
 
 
 def test_database_outage_is_one_line_without_traceback():
@@ -104,8 +122,11 @@ def test_database_outage_is_one_line_without_traceback():
     )
     assert output.count("\n") == 1, output
     assert "Traceback" not in output and "_session_cache" not in output
-    assert "ERROR django.request Service Unavailable (database): GET /journal/ OperationalError:" in output
-    assert "terminating connection due to administrator command" in output
+    assert (
+        "ERROR django.request Service Unavailable (database): GET /journal/ "
+        "OperationalError from psycopg.errors.AdminShutdown SQLSTATE 57P01\n"
+    ) in output
+    assert "terminating connection" not in output  # no exception's message, not even an outage's
     assert "Sam" not in output
 
 
@@ -118,9 +139,8 @@ def test_database_interface_error_behind_another_error_is_one_line_too():
 
     output = _through_filter(_record("Task failed for %s", "/c/Tok3n/", exc=_raised(wrapped)))
     assert output.count("\n") == 1, output
-    assert (
-        "Task failed for /c/[redacted]/ (database unavailable: InterfaceError: connection already" in output
-    )
+    assert "Task failed for /c/[redacted]/ (database unavailable: InterfaceError)\n" in output
+    assert "already closed" not in output and "could not load" not in output
 
 
 def test_other_errors_keep_their_traceback_with_paths_redacted():
@@ -131,8 +151,70 @@ def test_other_errors_keep_their_traceback_with_paths_redacted():
     )
     assert "Internal Server Error: /c/[redacted]/" in output
     assert "Traceback (most recent call last)" in output
-    assert "ValueError: bad card /c/[redacted]/" in output
+    assert "ValueError: [message withheld]" in output
     assert "Tok3n" not in output and "Sam" not in output
+
+
+NEED_NAME = "Quillowby walks"  # the traceback shows source lines: the word appears only here, out of them
+
+
+def _unique_violation_while_handling_another_error():
+    """PostgreSQL's refusal of a second need with the same name, raised while a first error was handled."""
+    detail = (
+        'duplicate key value violates unique constraint "need_unique_name_per_owner"\n'
+        f"DETAIL:  Key (owner_id, lower(name::text))=(3, {NEED_NAME.lower()}) already exists."
+    )
+    try:
+        raise KeyError(NEED_NAME)
+    except KeyError:
+        raise wrapped_by_django(psycopg.errors.UniqueViolation(detail), IntegrityError)  # noqa: B904
+
+
+def test_a_traceback_keeps_types_and_frames_but_no_exception_message():
+    exc = _raised(_unique_violation_while_handling_another_error)
+    assert "quillowby" in str(exc) and "quillowby" in str(exc.__cause__)  # the words really are there
+    output = _through_filter(_record("%s: %s", "Internal Server Error", "/needs/new/", exc=exc))
+    assert "quillowby" not in output.lower(), output
+    assert "DETAIL" not in output and "already exists" not in output
+    # Every exception of the chain by type, in Python's order, each with its frames.
+    assert output.index("KeyError: [message withheld]") < output.index(
+        "During handling of the above exception, another exception occurred:"
+    )
+    assert "psycopg.errors.UniqueViolation: [message withheld]" in output
+    assert "The above exception was the direct cause of the following exception:" in output
+    assert output.rstrip().endswith("django.db.utils.IntegrityError: [message withheld]")
+    assert output.count("Traceback (most recent call last):") == 3
+    assert f'File "{__file__}", line' in output
+    assert ", in _unique_violation_while_handling_another_error\n    raise KeyError(NEED_NAME)" in output
+
+
+@pytest.mark.django_db
+def test_the_databases_own_unique_key_error_reaches_the_log_without_the_key(alice):
+    from django.db import connection, transaction
+
+    from needs.models import Need
+
+    Need.objects.create(owner=alice, name=NEED_NAME, category="emotional")
+    try:
+        with transaction.atomic():
+            Need.objects.create(owner=alice, name=NEED_NAME.upper(), category="emotional")
+    except IntegrityError as error:
+        exc = error
+    if connection.vendor == "postgresql":  # PostgreSQL names the key's values: the need's name
+        assert NEED_NAME.lower() in str(exc) and "DETAIL" in str(exc)
+    output = _through_filter(_record("%s: %s", "Internal Server Error", "/needs/new/", exc=exc))
+    assert "quillowby" not in output.lower() and "DETAIL" not in output, output
+    assert output.rstrip().endswith("django.db.utils.IntegrityError: [message withheld]")
+    assert "Need.objects.create(owner=alice, name=NEED_NAME.upper()" in output
+
+
+def test_an_exception_given_as_a_log_argument_loses_its_message_too():
+    exc = ValueError(f"could not parse {NEED_NAME}")
+    output = _through_filter(_record("Import refused: %s", exc))
+    assert "Import refused: ValueError: [message withheld]" in output
+    assert "Quillowby" not in output
+    output = _through_filter(_record(exc))
+    assert "ValueError: [message withheld]" in output and "Quillowby" not in output
 
 
 # --- Django's logging as configured ------------------------------------------------------------------------
@@ -184,22 +266,73 @@ def test_local_servers_request_line_loses_its_query_string(django_log):
     assert "Sam" not in output
 
 
+def _failing_with(driver_error: Exception):
+    def fail(*args, **kwargs):
+        raise wrapped_by_django(driver_error)
+
+    return fail
+
+
 @pytest.mark.django_db
 def test_request_failing_on_the_database_logs_one_line(client, alice, django_log):
     client.force_login(alice)
     client.raise_request_exception = False
-    with mock.patch(
-        "journal.views.local_today", side_effect=OperationalError("server closed the connection")
-    ):
+    lost = psycopg.OperationalError("server closed the connection unexpectedly")  # libpq's: no SQLSTATE
+    with mock.patch("journal.views.local_today", side_effect=_failing_with(lost)):
         response = client.get("/journal/", {"q": "walk with Sam"})
-    assert response.status_code >= 500
+    assert response.status_code == 503
     output = django_log.getvalue()
     assert (
-        "Service Unavailable (database): GET /journal/ OperationalError: server closed the connection"
-        in output
+        "Service Unavailable (database): GET /journal/ OperationalError from psycopg.OperationalError\n"
+        in (output)
     )
-    assert "Traceback" not in output and "Sam" not in output
+    assert "Traceback" not in output and "Sam" not in output and "server closed" not in output
     assert output.count("\n") == 1, output
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "driver_error",
+    [
+        psycopg.errors.DeadlockDetected("deadlock detected"),
+        psycopg.errors.SerializationFailure("could not serialize access"),
+        psycopg.errors.QueryCanceled("canceling statement due to statement timeout"),
+    ],
+    ids=["deadlock", "serialization", "cancelled"],
+)
+def test_a_deadlock_is_a_bug_with_a_500_and_a_traceback_not_an_outage(
+    client, alice, django_log, driver_error
+):
+    client.force_login(alice)
+    client.raise_request_exception = False
+    with mock.patch("journal.views.local_today", side_effect=_failing_with(driver_error)):
+        response = client.get("/journal/", {"q": "walk with Sam"})
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+    assert "Something went wrong on our side" in response.content.decode()
+    output = django_log.getvalue()
+    assert (
+        "ERROR django.request Internal Server Error: /journal/\nTraceback (most recent call last):" in output
+    )
+    assert f"psycopg.errors.{type(driver_error).__name__}: [message withheld]" in output
+    assert output.rstrip().endswith("django.db.utils.OperationalError: [message withheld]")
+    assert "Service Unavailable" not in output
+    assert str(driver_error) not in output and "Sam" not in output
+
+
+@pytest.mark.django_db
+def test_unsubscribe_links_are_redacted_and_never_sent_on_as_a_referer(client, alice, django_log):
+    token = unsubscribe_token(alice.pk, "daily")
+    url = reverse("journal:unsubscribe", args=[token])
+    assert token in url
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 200
+        assert response["Referrer-Policy"] == "no-referrer"
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert client.get(reverse("journal:unsubscribe", args=[forged])).status_code == 404
+    output = django_log.getvalue()
+    assert "WARNING django.request Not Found: /reminders/unsubscribe/[redacted]/" in output
+    assert token[:12] not in output and forged[:12] not in output
 
 
 # --- The production server, end to end -------------------------------------------------------------------

@@ -83,6 +83,7 @@ def test_csrf_failure_gives_the_written_text_back_but_never_secrets(alice):
     response = client.post(
         reverse("account_change_password"),
         {"oldpassword": "hunter2-secret", "body": words, "title": "A stale form"},
+        HTTP_ORIGIN="http://testserver",  # sent from one of our own pages, as browsers say on every POST
     )
     assert response.status_code == 403
     html = response.content.decode()
@@ -94,3 +95,57 @@ def test_csrf_failure_gives_the_written_text_back_but_never_secrets(alice):
     # A fresh token so the resend form works.
     assert 'name="csrfmiddlewaretoken"' in html
     assert response["Cache-Control"] == "no-store"
+
+
+def _forms_in(html: str) -> list[str]:
+    return re.findall(r"<form\b[^>]*>", html)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+        {"HTTP_REFERER": "https://evil.example/page"},
+        {
+            "HTTP_ORIGIN": "http://testserver.evil.example",
+            "HTTP_REFERER": "http://testserver/accounts/email/",
+        },
+        {},  # the browser named no origin at all
+    ],
+    ids=["other-origin", "null-origin", "other-referer", "lookalike-origin", "none"],
+)
+def test_a_cross_site_post_comes_back_to_read_never_one_click_from_being_sent(alice, headers):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(
+        reverse("account_email"),
+        {"action_add": "", "email": "attacker@evil.example", "note": "Line one.\nLine two."},
+        **headers,
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "attacker@evil.example" in html  # shown, to copy if it is the person's own
+    assert "Line one.\nLine two.</textarea>" in html
+    assert "we won’t offer to send it" in html
+    assert "Send again" not in html
+    # The only form left on the page is the layout's own log-out button: nothing posts the fields anywhere.
+    assert _forms_in(html) == [f'<form method="post" action="{reverse("account_logout")}">']
+    assert 'name="email"' not in html and 'name="note"' not in html
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_ORIGIN": "http://testserver"}, {"HTTP_REFERER": "http://testserver/accounts/email/"}],
+    ids=["origin", "referer-without-origin"],
+)
+def test_a_stale_form_from_our_own_page_comes_back_ready_to_send_again(alice, headers):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(reverse("account_email"), {"email": "me.too@example.com"}, **headers)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert f'<form method="post" action="{reverse("account_email")}" class="card card-body">' in html
+    assert 'name="email" value="me.too@example.com"' in html
+    assert "Send again" in html
