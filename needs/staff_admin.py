@@ -5,8 +5,11 @@ verification, MFA). `has_permission` then also asks that the staff member owns a
 authenticator app or a passkey) and that this very session was confirmed with it.
 """
 
+import functools
+
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -45,7 +48,26 @@ def second_factor_state(request) -> dict:
     return state
 
 
+def _without_empty_to_field(view):
+    """Django's change form reads an empty `_to_field` as a field name and fails with a server error; drop it."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        for name in ("GET", "POST"):
+            params = getattr(request, name)
+            if TO_FIELD_VAR in params and not params.get(TO_FIELD_VAR):
+                params = params.copy()
+                del params[TO_FIELD_VAR]
+                setattr(request, name, params)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 class StaffAdminSite(AdminSite):
+    def admin_view(self, view, cacheable=False):
+        return super().admin_view(_without_empty_to_field(view), cacheable)
+
     def has_permission(self, request) -> bool:
         user = request.user
         if not (user.is_active and user.is_staff):
