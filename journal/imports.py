@@ -4,6 +4,8 @@
   kind anywhere the importer reads (a list where an id belongs, a number where a list belongs, a NUL
   character, nesting deeper than any export) refuses the whole file, saying where, and stores nothing.
 - Every record then passes the same forms as the web pages; a record that fails is refused with its reason.
+  One rule is not the web page's: a pause plan whose check-back day has passed is kept (it is history),
+  marked as reminded, so importing an old export never sends an email about a day that is over.
 - Importing the same file twice adds nothing: each record's source id is remembered (`ImportedRecord`),
   needs also match an existing need of the same name, check-ins update their (need, date).
 - Importing a file again restores: a record from the file whose copy here was deleted since comes back
@@ -357,7 +359,7 @@ def _love_profile(user, record, need_map: dict, report: Report) -> None:
 
 def _relationships(user, records, need_map: dict, report: Report) -> None:
     from needs.openness import PausePlan, Relationship, RelationshipRating
-    from needs.openness_forms import RelationshipForm
+    from needs.openness_forms import PausePlanForm, RelationshipForm
 
     today = local_today(user)
     needs = {str(n.pk): n for n in Need.objects.for_user(user)}
@@ -394,17 +396,17 @@ def _relationships(user, records, need_map: dict, report: Report) -> None:
             )
         plan = record.get("pause_plan")
         if isinstance(plan, dict) and not PausePlan.objects.filter(relationship=rel).exists():
-            try:
-                check_back = dt.date.fromisoformat(str(plan.get("check_back_on")))
-            except ValueError:
-                report.refuse("relationships", index, "its pause plan has a malformed date")
+            # The pause plan page's own form. Only its "a day after today" rule is left out: a plan whose
+            # day has passed is part of the journal being moved and is kept as it was, marked as reminded,
+            # so no email goes out about a day that is over (an export doesn't say whether one did).
+            form = PausePlanForm(
+                _data({n: plan.get(n) for n in ("what_must_change", "check_back_on")}), today=dt.date.min
+            )
+            if not form.is_valid():
+                report.refuse("relationships", index, f"its pause plan: {_errors(form)}")
                 continue
-            text = str(plan.get("what_must_change") or "").strip()
-            if not text or len(text) > 2000:
-                report.refuse(
-                    "relationships", index, "its pause plan needs some words (at most 2000 characters)"
-                )
-                continue
+            check_back = form.cleaned_data["check_back_on"]
             pause = PausePlan(owner=user, relationship=rel, check_back_on=check_back)
-            pause.seal("what_must_change", text, owner=user)
+            pause.reminded_on = today if check_back <= today else None
+            pause.seal("what_must_change", form.cleaned_data["what_must_change"], owner=user)
             pause.save()

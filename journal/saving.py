@@ -4,9 +4,14 @@
   showed). Any other version is a `Conflict`: the view shows the newest saved text next to the person's own,
   and each resolution is checked against the version current at that moment.
 - A new-reflection form carries a one-time key, stored on the reflection it creates (unique per person).
-  The same form sent again answers with that reflection instead of storing a second one.
+  The same form sent again answers with that reflection instead of storing a second one. If that
+  reflection went to the trash meanwhile, sending the form brings it back (the answer says so): text a
+  person sends is never written into the trash, where it would be purged unseen.
 - A draft (the autosaved form, sealed) is removed only by the form that wrote it. An autosave whose draft
-  was removed meanwhile is kept as a new draft unless it holds exactly what is saved.
+  was removed meanwhile (before it was read, or between reading and writing it) is kept as a new draft
+  unless it holds exactly what is saved; a removed draft never comes back under its old id.
+- A draft never belongs to a reflection in the trash, where no page lists it: the text of a form whose
+  reflection was trashed is kept as a draft of a new reflection.
 - Drafts are capped like reflections (size) and per person (count). A new draft beyond the count is
   refused with a reason the page shows; updating an existing draft always works.
 """
@@ -147,10 +152,10 @@ def _write(reflection: Reflection, *, user, data: dict) -> Reflection:
 
 
 def _created_by(user, form_key) -> Reflection | None:
+    """The reflection this form created, in the trash or not (the key stays unique either way)."""
     return Reflection.objects.for_user(user).filter(form_key=form_key).first()
 
 
-@transaction.atomic
 def reflection_save(
     *, user, reflection: Reflection, data: dict, base_version: int | None = None
 ) -> Reflection:
@@ -163,7 +168,32 @@ def reflection_save(
     A new reflection whose `form_key` was used before is the same form sent again: the answer is the
     reflection the first sending created. If the text differs (the person changed it and sent again after
     a lost answer), it is an edit of that reflection at its first version.
+
+    A save that lands on a reflection in the trash (that form's reflection was trashed before it was sent
+    again, or another window trashed it during the save) restores it: the answer, or the `Conflict`'s
+    `current`, has `restored_from_trash` set so the page can say so. The restore stands even with a
+    conflict, so the conflict view's choice can be saved; nothing else is written then.
     """
+    with transaction.atomic():
+        outcome = _reflection_save(user=user, reflection=reflection, data=data, base_version=base_version)
+    if isinstance(outcome, Conflict):
+        raise outcome
+    return outcome
+
+
+def _out_of_trash(locked: Reflection, reflection: Reflection) -> bool:
+    """Bring a locked reflection back from the trash; True if it was there."""
+    if locked.deleted_at is None:
+        return False
+    Reflection.objects.filter(pk=locked.pk).update(deleted_at=None)
+    locked.deleted_at = reflection.deleted_at = None
+    locked.restored_from_trash = reflection.restored_from_trash = True
+    return True
+
+
+def _reflection_save(
+    *, user, reflection: Reflection, data: dict, base_version: int | None
+) -> Reflection | Conflict:
     form_key = data.get("form_key") if reflection._state.adding else None
     if form_key:
         first = _created_by(user, form_key)
@@ -182,11 +212,12 @@ def reflection_save(
         reflection, base_version = first, 1
     if not reflection._state.adding:
         locked = Reflection.objects.for_user(user).select_for_update().get(pk=reflection.pk)
+        _out_of_trash(locked, reflection)
         if (form_key or locked.version != base_version) and _saved(locked, user=user) == _cleaned(data):
             _drop_form_drafts(user, data)
             return locked
         if base_version is not None and locked.version != base_version:
-            raise Conflict(locked)
+            return Conflict(locked)
         reflection.version = locked.version + 1
     _write(reflection, user=user, data=data)
     _drop_form_drafts(user, data)
@@ -241,39 +272,69 @@ def draft_save(*, user, draft_id, payload: dict, reflection: Reflection | None) 
     form_key = _as_uuid(_first(payload, "form_key"))
     drafts = Draft.objects.for_user(user)
     with transaction.atomic():
-        draft = drafts.filter(pk=draft_id).first() if _as_uuid(str(draft_id)) else None
+        # Locked: a save of its form that removes it now waits for this write, or has removed it already.
+        draft = drafts.select_for_update().filter(pk=draft_id).first() if _as_uuid(str(draft_id)) else None
         if draft is None and form_key:
-            draft = drafts.filter(form_key=form_key).first()
+            draft = drafts.select_for_update().filter(form_key=form_key).first()
         base_version = _as_version(_first(payload, "version")) if reflection else None
-        if draft is None:
-            created = _created_by(user, form_key) if form_key and reflection is None else None
-            if draft_id:
-                # The draft this page wrote to is gone: its form (or another window) saved the reflection,
-                # or the draft was discarded elsewhere. Keep this text unless it is exactly what is saved.
-                if reflection is not None:
-                    candidates = [reflection]
-                elif created is not None:
-                    candidates = [created]
-                else:  # a form from before one-time keys: the reflections just saved
-                    candidates = Reflection.objects.for_user(user).order_by("-updated_at")[:3]
-                if _already_saved(payload, candidates, user=user):
-                    raise DraftGone
-            elif reflection is not None and _already_saved(payload, [reflection], user=user):
-                raise DraftGone  # an edit page left as it was: nothing unsaved
-            if created is not None:
-                # This form already created a reflection and the text changed since: an unsaved edit of it.
-                reflection, base_version = created, 1
-                payload["version"] = ["1"]
-            # One person's autosaves take turns here, so two at once cannot both pass the cap.
-            list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
-            if drafts.count() >= DRAFTS_PER_PERSON:
-                raise DraftRefused("too many drafts", TOO_MANY)
-            draft = Draft(owner=user, reflection=reflection, base_version=base_version)
-        elif reflection is not None:
-            draft.base_version = base_version
-        draft.form_key = form_key or draft.form_key
-        draft.seal("payload", json.dumps(payload, ensure_ascii=False), owner=user)
-        draft.save()
+        gone = bool(draft_id)
+        if draft is not None:
+            if reflection is not None:
+                draft.base_version = base_version
+            elif draft.reflection_id is not None and not _live(user).filter(pk=draft.reflection_id).exists():
+                # The reflection this form created went to the trash: the text is a new one's now.
+                draft.reflection, draft.base_version = None, None
+                payload.pop("version", None)
+            draft.form_key = form_key or draft.form_key
+            draft.seal("payload", json.dumps(payload, ensure_ascii=False), owner=user)
+            try:
+                with transaction.atomic():  # a savepoint: the failed update leaves the transaction usable
+                    draft.save(force_update=True)  # never an insert: a removed draft stays removed
+            except Draft.NotUpdated:
+                gone = True  # removed after it was read (where the lock can't hold it, as on SQLite)
+            else:
+                return draft
+        return _draft_new(
+            user=user,
+            payload=payload,
+            form_key=form_key,
+            reflection=reflection,
+            base_version=base_version,
+            gone=gone,
+        )
+
+
+def _live(user):
+    return Reflection.objects.for_user(user).live()
+
+
+def _draft_new(*, user, payload: dict, form_key, reflection, base_version, gone: bool) -> Draft:
+    """A new draft, unless the one this page wrote to is `gone` because exactly this text was saved."""
+    created = _live(user).filter(form_key=form_key).first() if form_key and reflection is None else None
+    if gone:
+        # The draft this page wrote to is gone: its form (or another window) saved the reflection,
+        # or the draft was discarded elsewhere. Keep this text unless it is exactly what is saved.
+        if reflection is not None:
+            candidates = [reflection]
+        elif created is not None:
+            candidates = [created]
+        else:  # a form from before one-time keys, or whose reflection is in the trash: the ones just saved
+            candidates = _live(user).order_by("-updated_at")[:3]
+        if _already_saved(payload, candidates, user=user):
+            raise DraftGone
+    elif reflection is not None and _already_saved(payload, [reflection], user=user):
+        raise DraftGone  # an edit page left as it was: nothing unsaved
+    if created is not None:
+        # This form already created a reflection and the text changed since: an unsaved edit of it.
+        reflection, base_version = created, 1
+        payload["version"] = ["1"]
+    # One person's autosaves take turns here, so two at once cannot both pass the cap.
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    if Draft.objects.for_user(user).count() >= DRAFTS_PER_PERSON:
+        raise DraftRefused("too many drafts", TOO_MANY)
+    draft = Draft(owner=user, reflection=reflection, base_version=base_version, form_key=form_key)
+    draft.seal("payload", json.dumps(payload, ensure_ascii=False), owner=user)
+    draft.save(force_insert=True)
     return draft
 
 

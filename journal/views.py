@@ -30,6 +30,9 @@ from needs.pagecache import cached_page
 from needs.services import local_today
 
 PAGE_SIZE = 20
+# A form sent again after the reflection it created went to the trash (or an edit saved as another window
+# trashed it): the save brings it back rather than leave the person's text where it would be purged.
+FROM_TRASH = "This reflection was in the trash; it is back."
 
 
 def _live(user):
@@ -282,13 +285,18 @@ def reflection_create(request):
             except services.Conflict as error:
                 # This form was saved before, changed, sent again, and its reflection was edited meanwhile.
                 current = error.current
+                if getattr(current, "restored_from_trash", False):
+                    messages.info(request, f"{FROM_TRASH} Choose below which version to keep.")
                 return _edit_page(
                     request,
                     current,
                     _conflict_form(request.POST, current, user=request.user, today=today),
                     conflict=_conflict(current, user=request.user),
                 )
-            messages.success(request, "Your reflection is saved.")
+            if getattr(reflection, "restored_from_trash", False):
+                messages.success(request, f"{FROM_TRASH} Your text is saved in it.")
+            else:
+                messages.success(request, "Your reflection is saved.")
             return redirect("journal:reflection_detail", pk=reflection.pk)
     elif recovered is not None or from_draft is not None:
         form = ReflectionForm(recovered or from_draft, owner=request.user, today=today)
@@ -317,7 +325,10 @@ def reflection_create(request):
 @recovery.keeps_text
 @require_http_methods(["GET", "HEAD", "POST"])
 def reflection_edit(request, pk):
-    reflection = get_object_or_404(_live(request.user), pk=pk)
+    # An edit page left open while another window trashed its reflection still saves (and brings it back):
+    # its text is never refused into a 404. Opening the edit page of a reflection in the trash is a 404.
+    reachable = Reflection.objects.for_user(request.user) if request.method == "POST" else _live(request.user)
+    reflection = get_object_or_404(reachable, pk=pk)
     user = request.user
     today = local_today(user)
     linked = list(reflection.needs.values_list("pk", flat=True))
@@ -351,20 +362,25 @@ def reflection_edit(request, pk):
         elif form.is_valid():
             version = form.cleaned_data["version"]
             try:
-                services.reflection_save(
+                saved = services.reflection_save(
                     user=user,
                     reflection=reflection,
                     data=form.cleaned_data,
                     base_version=0 if version is None else version,  # no version: never overwrite blindly
                 )
             except services.Conflict as error:
+                if getattr(error.current, "restored_from_trash", False):
+                    messages.info(request, f"{FROM_TRASH} Choose below which version to keep.")
                 return _edit_page(
                     request,
                     error.current,
                     _conflict_form(data, error.current, user=user, today=today),
                     conflict=_conflict(error.current, user=user, again=resolve == "mine"),
                 )
-            messages.success(request, "Your changes are saved.")
+            if getattr(saved, "restored_from_trash", False):
+                messages.success(request, f"{FROM_TRASH} Your changes are saved in it.")
+            else:
+                messages.success(request, "Your changes are saved.")
             return redirect("journal:reflection_detail", pk=reflection.pk)
         return _edit_page(request, reflection, form)
     if recovered is None and from_draft is None:
@@ -424,11 +440,15 @@ def _merged(mine: str, theirs: str) -> str:
 def draft_save(request):
     """Autosave: the form's fields, sealed, as a draft. Answers JSON for the script; the form keeps working
     without it. A `message` in the answer is shown to the person."""
-    reflection = None
+    reflection, trashed = None, False
     if request.GET.get("reflection"):
-        reflection = _first_or_none(_live(request.user), request.GET["reflection"])
+        reflection = _first_or_none(Reflection.objects.for_user(request.user), request.GET["reflection"])
         if reflection is None:
             raise Http404
+        if reflection.deleted_at is not None:
+            # Trashed in another window: the text is kept as a draft of a new reflection, which the new
+            # reflection page lists (no page lists the drafts of a reflection in the trash).
+            reflection, trashed = None, True
     payload = {
         name: [value.replace("\r\n", "\n") for value in request.POST.getlist(name)]
         for name in request.POST
@@ -449,7 +469,12 @@ def draft_save(request):
     saved_at = timezone.localtime(draft.updated_at)
     answer = {"saved": True, "draft_id": str(draft.pk), "saved_at": saved_at.isoformat()}
     target = reflection if reflection and draft.reflection_id == reflection.pk else draft.reflection
-    if target is not None and services.draft_is_stale(draft, target):
+    if trashed:
+        answer["message"] = (
+            "This reflection was moved to the trash in another window. What you write here is kept as a "
+            "draft; saving brings the reflection back with your text."
+        )
+    elif target is not None and services.draft_is_stale(draft, target):
         answer["message"] = (
             "This reflection was saved in another window after you opened it here. What you write here is "
             "kept as a draft; when you save, you’ll see both versions and choose."

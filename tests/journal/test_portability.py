@@ -7,13 +7,16 @@ import json
 import zipfile
 
 import pytest
+import time_machine
 from django.apps import apps
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from journal import imports
 from journal.models import Reflection
-from needs.models import CheckIn, Need, Relationship, RelationshipRating
+from journal.reminders import send_due
+from needs.models import CheckIn, Need, PausePlan, Relationship, RelationshipRating
 from tests.conftest import make_person
 from tests.factories import make_checkin, make_need, make_reflection
 from tests.journal.test_data_ownership import exported, reauthenticated, seed_everything
@@ -291,3 +294,55 @@ def test_the_markdown_export_has_a_readme_that_explains_the_csv_apostrophe(clien
     readme = archive.read("attune-journal/README.txt").decode()
     assert "begins with an apostrophe (')" in readme and "=, +, -," in readme
     assert "It is the only file Attune can import back" in readme
+
+
+def test_importing_an_export_with_a_past_check_back_day_keeps_the_plan_and_sends_no_email(alice, bob):
+    seed_everything(alice, text="moved")  # reminders on at 21:00 in Tokyo; a plan to check back on 1 March
+    data = exported(alice)
+    assert data["relationships"][0]["pause_plan"]["check_back_on"] == "2026-03-01"
+    data["relationships"].append(
+        {
+            "id": "later",
+            "nickname": "Later friend",
+            "kind": data["relationships"][0]["kind"],
+            "ratings": [],
+            "pause_plan": {"what_must_change": "Later change", "check_back_on": "2026-06-20"},
+        }
+    )
+    with time_machine.travel(dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC), tick=False):
+        report = imports.import_data(user=bob, data=data)
+    assert report.refused == [] and report.imported["relationships"] == 2
+    plans = {plan.reveal("what_must_change", owner=bob): plan for plan in PausePlan.objects.for_user(bob)}
+    assert plans["Change moved"].check_back_on == dt.date(2026, 3, 1)  # kept as it was, not refused
+    assert plans["Later change"].check_back_on == dt.date(2026, 6, 20)
+
+    def check_backs_sent(now: dt.datetime) -> int:
+        mail.outbox.clear()
+        send_due(now)
+        return sum("check-back" in m.subject for m in mail.outbox if m.to == [bob.email])
+
+    # Bob's reminder time (21:00 in Tokyo, 12:00 UTC) on the day of the import: nothing about 1 March.
+    assert check_backs_sent(dt.datetime(2026, 6, 10, 12, 5, tzinfo=dt.UTC)) == 0
+    assert check_backs_sent(dt.datetime(2026, 6, 11, 12, 5, tzinfo=dt.UTC)) == 0
+    # The plan whose day is still ahead is reminded on that day, once.
+    assert check_backs_sent(dt.datetime(2026, 6, 20, 12, 5, tzinfo=dt.UTC)) == 1
+    assert check_backs_sent(dt.datetime(2026, 6, 20, 12, 6, tzinfo=dt.UTC)) == 0
+
+
+@pytest.mark.parametrize(
+    ("plan", "reason"),
+    [
+        (
+            {"what_must_change": "", "check_back_on": "2026-07-01"},
+            "what_must_change: This field is required.",
+        ),
+        ({"what_must_change": "x" * 2001, "check_back_on": "2026-07-01"}, "(it has 2001)"),
+        ({"what_must_change": "Words", "check_back_on": "1 July"}, "check_back_on: Enter a valid date."),
+    ],
+)
+def test_a_pause_plan_the_pause_plan_form_refuses_is_refused_with_its_reason(alice, plan, reason):
+    record = {"id": "r1", "nickname": "Friend", "kind": "friend", "pause_plan": plan}
+    report = imports.import_data(user=alice, data={"schema_version": 1, "relationships": [record]})
+    assert [r["kind"] for r in report.refused] == ["relationships"]
+    assert reason in report.refused[0]["reason"] and "pause plan" in report.refused[0]["reason"]
+    assert not PausePlan.objects.exists()
