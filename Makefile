@@ -54,7 +54,9 @@ test: $(UV) chromium
 	$(TESTENV) $(PY) manage.py check
 	$(TESTENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TESTENV) $(PY) manage.py collectstatic --noinput -v 0
-	$(TESTENV) $(PY) -m pytest $(PYTEST_ARGS)
+	.venv/bin/lint-imports --no-cache
+	$(TESTENV) $(PY) -m coverage run -m pytest $(PYTEST_ARGS)
+	$(PY) -m coverage report --format=total | sed 's/^/Line coverage of config, journal and needs: /; s/$$/ %/'
 
 serve: $(UV)
 	$(UV) sync --frozen --no-dev

@@ -6,6 +6,7 @@ class JournalConfig(AppConfig):
     verbose_name = "Journal"
 
     def ready(self) -> None:
+        from journal.models import Prompt
         from journal.need_page import linked_reflections
         from journal.relationship_page import stepping_back_prompts
         from needs.hooks import register_need_page_section, register_relationship_page_section
@@ -13,4 +14,4 @@ class JournalConfig(AppConfig):
 
         register_need_page_section(linked_reflections)
         register_relationship_page_section(stepping_back_prompts)
-        connect_signals()
+        connect_signals(Prompt)

@@ -265,10 +265,12 @@ def _account_changed(sender, instance, update_fields=None, **kwargs):
     transaction.on_commit(functools.partial(forget, instance.pk))
 
 
-def connect_signals() -> None:
-    from journal.models import Prompt
-
-    for signal in (post_save, post_delete):
-        signal.connect(_shared_content_changed, sender=Prompt, dispatch_uid=f"pagecache-prompt-{signal}")
+def connect_signals(*shared_content) -> None:
+    """Forget every page when staff change shared content (models the apps above pass in, e.g. prompts)."""
+    for model in shared_content:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _shared_content_changed, sender=model, dispatch_uid=f"pagecache-{model._meta.label}-{signal}"
+            )
     # The menu shows the account's email: staff may edit it in the admin.
     post_save.connect(_account_changed, sender=get_user_model(), dispatch_uid="pagecache-account")

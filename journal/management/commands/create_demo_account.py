@@ -1,4 +1,6 @@
-import secrets
+import base64
+import hashlib
+import hmac
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -6,10 +8,16 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from config.settings import local_secret
+from journal.demo import demo_data_create
 from needs import pagecache
 
 DEMO_EMAIL = "demo@attune.local"
+
+
+def demo_password() -> str:
+    """Stable for this checkout (derived from its local secret key, which lives in var/), so it survives re-runs."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), b"attune-demo-password", hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest)[:16].decode()
 
 
 class Command(BaseCommand):
@@ -21,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("The demo account exists only in local mode (DJANGO_DEBUG=True).")
-        password = local_secret("demo_password", lambda: secrets.token_urlsafe(12))
+        password = demo_password()
         User = get_user_model()
         with transaction.atomic():
             user, created = User.objects.get_or_create(
@@ -33,8 +41,6 @@ class Command(BaseCommand):
             EmailAddress.objects.update_or_create(
                 user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True}
             )
-            from journal.demo import demo_data_create
-
             summary = demo_data_create(user=user)
         pagecache.forget(user.pk)
         self.stdout.write(
