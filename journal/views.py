@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from journal import services
 from journal.forms import JournalFilterForm, ReflectionForm
 from journal.markdown import render_markdown
-from journal.models import Draft, PersonalPrompt, Prompt, Reflection
+from journal.models import TRASH_DAYS, Draft, PersonalPrompt, Prompt, Reflection
 from needs import recovery
 from needs.models import Need
 from needs.pagecache import cached_page
@@ -496,7 +496,7 @@ def reflection_delete(request, pk):
     reflection = get_object_or_404(_live(request.user), pk=pk)
     reflection.deleted_at = timezone.now()
     reflection.save(update_fields=["deleted_at"])
-    messages.success(request, "Moved to the trash. You can restore it for 30 days.")
+    messages.success(request, f"Moved to the trash. You can restore it for {TRASH_DAYS} days.")
     return redirect("journal:reflection_list")
 
 
@@ -505,7 +505,7 @@ def trash(request):
     items = list(Reflection.objects.for_user(request.user).trashed().order_by("-deleted_at"))
     for item in items:
         item.title_text = item.reveal("title", owner=request.user)
-        item.purge_on = (item.deleted_at + dt.timedelta(days=30)).date()
+        item.purge_on = (item.deleted_at + dt.timedelta(days=TRASH_DAYS)).date()
     return render(request, "journal/trash.html", {"items": items})
 
 

@@ -15,7 +15,7 @@ from needs.forms import posted
 from needs.models import Need
 from needs.openness import PausePlan, Relationship, RelationshipRating
 from needs.openness_forms import PausePlanForm, RatingForm, RelationshipForm
-from needs.services import local_today, weekly_averages
+from needs.services import local_today, stayed_low, weekly_averages
 
 IMPORTANT = 4  # needs of this importance or more
 LOW = 4  # rated below this...
@@ -23,22 +23,10 @@ STRETCH = 30  # ...for this many days
 
 
 def strained(ratings: list[tuple], needs: dict, today: dt.date) -> list:
-    """Important needs that stayed below 4 with this person for 30+ days: every rating of that need over
-    the last 30 days is low, with one in the first and one in the last week of that stretch."""
-    start = today - dt.timedelta(days=STRETCH - 1)
-    by_need = defaultdict(list)
-    for need_id, day, score in ratings:
-        if start <= day <= today:
-            by_need[need_id].append((day, score))
-    low = []
-    for need_id, points in by_need.items():
-        need = needs.get(need_id)
-        if need is None or need.importance < IMPORTANT or max(s for _, s in points) >= LOW:
-            continue
-        days = [d for d, _ in points]
-        if min(days) <= start + dt.timedelta(days=6) and max(days) >= today - dt.timedelta(days=6):
-            low.append(need)
-    return low
+    """Important needs that stayed below 4 with this person for 30+ days (the rule in `stayed_low`)."""
+    low = stayed_low(ratings, today=today, days=STRETCH, below=LOW)
+    in_order = dict.fromkeys(need_id for need_id, _, _ in ratings)  # as rated, like the page lists them
+    return [needs[i] for i in in_order if i in low and i in needs and needs[i].importance >= IMPORTANT]
 
 
 @require_safe

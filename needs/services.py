@@ -236,20 +236,24 @@ def quick_checkin(*, user, today: dt.date, recent: list[tuple] | None = None) ->
     return [QuickRow(need, today_scores.get(need.pk)) for need in needs]
 
 
-def running_low(*, needs: list[Need], recent: list[tuple], today: dt.date, threshold: int, days: int = 14):
-    """Needs whose every check-in over the last `days` days was below the threshold, with at least one
-    check-in in the first and the last week of that stretch (so 'stayed low for 14+ days' is true)."""
+def stayed_low(points: list[tuple], *, today: dt.date, days: int, below: int) -> set:
+    """The ids whose every (id, day, score) over the last `days` days was below `below`, with one point in the
+    first and one in the last week of that stretch: the one rule behind "stayed low for N days"."""
     start = today - dt.timedelta(days=days - 1)
-    by_need: dict = defaultdict(list)
-    for need_id, day, score in recent:
+    by_id: dict = defaultdict(list)
+    for key, day, score in points:
         if start <= day <= today:
-            by_need[need_id].append((day, score))
-    low = []
-    for need in needs:
-        points = by_need.get(need.pk, [])
-        if not points or max(s for _, s in points) >= threshold:
-            continue
-        first, last = min(d for d, _ in points), max(d for d, _ in points)
-        if first <= start + dt.timedelta(days=6) and last >= today - dt.timedelta(days=6):
-            low.append(need)
-    return low
+            by_id[key].append((day, score))
+    return {
+        key
+        for key, found in by_id.items()
+        if max(score for _, score in found) < below
+        and min(day for day, _ in found) <= start + dt.timedelta(days=6)
+        and max(day for day, _ in found) >= today - dt.timedelta(days=6)
+    }
+
+
+def running_low(*, needs: list[Need], recent: list[tuple], today: dt.date, threshold: int, days: int = 14):
+    """Needs whose check-ins stayed below the person's threshold for the last `days` days (see `stayed_low`)."""
+    low = stayed_low(recent, today=today, days=days, below=threshold)
+    return [need for need in needs if need.pk in low]
