@@ -32,7 +32,7 @@ from journal.reminders import unsubscribe_token
 from needs.openness import Invitation, new_token, token_hash
 from tests.conftest import PASSWORD, ensure_static_collected, make_person
 from tests.factories import make_card, make_need, make_reflection
-from tests.test_production_server import HOST, database_url, free_port
+from tests.test_production_server import HOST, Browser, database_url, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -348,30 +348,8 @@ def serve_command() -> list[str]:
     return [sys.executable, "-m", "gunicorn", *arguments]
 
 
-class Visitor:
+class Visitor(Browser):
     """A browser behind the TLS proxy, keeping its cookies; every request can name a Referer."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: str = "", referer: str = ""):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Host": HOST, "X-Forwarded-Proto": "https", "Origin": f"https://{HOST}"}
-        if referer:
-            headers["Referer"] = f"https://{HOST}{referer}"
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if body:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        html = response.read().decode()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, value = header.split(";", 1)[0].split("=", 1)
-            self.cookies[name] = value
-        conn.close()
-        return response, html
 
     def log_in(self, email: str, password: str) -> None:
         _, html = self.request("GET", "/accounts/login/")

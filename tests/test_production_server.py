@@ -96,12 +96,14 @@ class Browser:
         self.port = port
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, body: str = "", https: bool = True):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+    def request(self, method: str, path: str, body: str = "", https: bool = True, referer: str = ""):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         headers = {"Host": HOST}
         if https:
             headers["X-Forwarded-Proto"] = "https"
             headers["Origin"] = f"https://{HOST}"
+        if referer:
+            headers["Referer"] = f"https://{HOST}{referer}"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body:
