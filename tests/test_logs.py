@@ -8,7 +8,6 @@ import datetime as dt
 import http.client
 import io
 import logging
-import os
 import re
 import shlex
 import subprocess
@@ -32,7 +31,7 @@ from journal.reminders import unsubscribe_token
 from needs.openness import Invitation, new_token, token_hash
 from tests.conftest import PASSWORD, ensure_static_collected, make_person
 from tests.factories import make_card, make_need, make_reflection
-from tests.test_production_server import HOST, Browser, database_url, free_port
+from tests.test_production_server import Browser, free_port, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -365,17 +364,7 @@ def served(tmp_path):
     """`make serve`'s gunicorn on the test database; yields its port and a function reading all its output."""
     ensure_static_collected()
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ATTUNE_"))}
-    env.update(
-        DJANGO_DEBUG="False",
-        DJANGO_SECRET_KEY="production-like-secret-for-the-gunicorn-tests-0123456789-abcdefghij",
-        DJANGO_ALLOWED_HOSTS=HOST,
-        ATTUNE_MASTER_KEYS=os.environ["ATTUNE_MASTER_KEYS"],
-        DATABASE_URL=database_url(),
-        HOST="127.0.0.1",
-        PORT=str(port),
-        WEB_CONCURRENCY="1",
-    )
+    env = production_env(HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1")
     log_path = tmp_path / "serve.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(  # noqa: S603 - the Makefile's own arguments

@@ -38,6 +38,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def production_env(**extra: str) -> dict:
+    """The environment of a production-mode server on the test database: this process's, minus its settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ATTUNE_"))}
+    env.update(
+        DJANGO_DEBUG="False",
+        DJANGO_SECRET_KEY="production-like-secret-for-the-gunicorn-tests-0123456789-abcdefghij",
+        DJANGO_ALLOWED_HOSTS=HOST,
+        ATTUNE_MASTER_KEYS=os.environ["ATTUNE_MASTER_KEYS"],
+        DATABASE_URL=database_url(),
+        **extra,
+    )
+    return env
+
+
 @pytest.fixture
 def gunicorn(tmp_path):
     """Start production-mode gunicorn servers on the test database; stop them afterwards."""
@@ -46,14 +60,7 @@ def gunicorn(tmp_path):
 
     def start() -> int:
         port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ATTUNE_"))}
-        env.update(
-            DJANGO_DEBUG="False",
-            DJANGO_SECRET_KEY="production-like-secret-for-the-gunicorn-tests-0123456789-abcdefghij",
-            DJANGO_ALLOWED_HOSTS=HOST,
-            ATTUNE_MASTER_KEYS=os.environ["ATTUNE_MASTER_KEYS"],
-            DATABASE_URL=database_url(),
-        )
+        env = production_env()
         log = open(tmp_path / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(  # noqa: S603 - fixed arguments
             [
