@@ -6,7 +6,7 @@ logged; gunicorn's access log (`AccessLogger`, config/gunicorn.py) and every Dja
 (`RedactFilter`) use it.
 
 A request that fails because the database cannot be reached (PostgreSQL restarting, a dropped connection;
-`needs.outage` decides) is logged as one line, not a traceback per request: the outage is one fact, and a wall
+`config.outage` decides) is logged as one line, not a traceback per request: the outage is one fact, and a wall
 of identical tracebacks hides the errors that matter. Every other error keeps its traceback — its types and
 frames, never its messages, which may quote what a person wrote.
 """
@@ -18,7 +18,7 @@ import logging
 import re
 import traceback
 
-from needs.outage import SQLITE_OUTAGE_MESSAGES, is_database_outage
+from config.outage import SQLITE_OUTAGE_MESSAGES, is_database_outage
 
 REDACTED = "[redacted]"
 WITHHELD = "[message withheld]"

@@ -1,92 +1,28 @@
-"""Attune settings: one file, read from environment variables.
+"""Attune settings: one file, read from environment variables through config/env.py.
 
 Local mode (`DJANGO_DEBUG=True`, what `make run` uses) generates its secret key and master key
 once into `var/`. Anywhere else a missing or malformed value stops start-up with a one-line message: see
-`fail()` below and the environment table in README.md.
+`fail()` in config/env.py and the environment table in README.md.
 """
 
 import base64
-import binascii
 import os
 import secrets
-import sys
-from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("ATTUNE_VAR_DIR", BASE_DIR / "var"))
-
-
-def fail(message: str) -> None:
-    """Stop start-up with a short message instead of a traceback wall."""
-    sys.stderr.write(f"\nAttune cannot start: {message}\nSee the environment table in README.md.\n")
-    raise SystemExit(2)
-
-
-def env_str(name: str, default: str = "") -> str:
-    """The variable's value; unset or blank means the default."""
-    return os.environ.get(name, "").strip() or default
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    value = raw.strip().lower()
-    if value in {"true", "1", "yes", "on"}:
-        return True
-    if value in {"false", "0", "no", "off"}:
-        return False
-    fail(f"{name}={raw!r} is not a boolean; use True or False.")
-    return default  # unreachable: fail() exits
-
-
-def env_int(name: str, default: int) -> int:
-    raw = env_str(name)
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        fail(f"{name}={raw!r} is not a whole number.")
-        return default  # unreachable
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
-
-
-def local_secret(filename: str, make) -> str:
-    """Read a local-only secret from var/ (git-ignored), creating it once."""
-    path = VAR_DIR / filename
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(make() + "\n")
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-def parse_master_keys(raw: str) -> list[bytes]:
-    keys = []
-    for number, item in enumerate(raw.split(","), start=1):
-        item = item.strip()
-        if not item:
-            continue
-        try:
-            key = base64.urlsafe_b64decode(item + "=" * (-len(item) % 4))
-        except (binascii.Error, ValueError):
-            key = b""
-        if len(key) != 32:
-            fail(
-                f"ATTUNE_MASTER_KEYS entry {number} is not a url-safe base64 32-byte key. "
-                'Make one with: python3 -c "import base64,os;'
-                'print(base64.urlsafe_b64encode(os.urandom(32)).decode())"'
-            )
-        keys.append(key)
-    return keys
-
+from config.env import (
+    BASE_DIR,
+    VAR_DIR,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    fail,
+    local_secret,
+    parse_master_keys,
+)
 
 # --- Core -------------------------------------------------------------------------------------
 
@@ -121,7 +57,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 HTTPS = env_bool("ATTUNE_HTTPS", not DEBUG)
 
 INSTALLED_APPS = [
-    "needs.staff_admin.StaffAdminConfig",  # Django's admin, entered through allauth with a second factor
+    "needs.admin_site.StaffAdminConfig",  # Django's admin, entered through allauth with a second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -148,9 +84,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "needs.pagecache.ForgetPagesOnWriteMiddleware",
-    "needs.middleware.LoginRequiredKeepingTextMiddleware",
-    "needs.middleware.PrivatePagesNeverCachedMiddleware",
-    "needs.middleware.JournalLockedMiddleware",
+    "config.middleware.LoginRequiredKeepingTextMiddleware",
+    "config.middleware.PrivatePagesNeverCachedMiddleware",
+    "config.middleware.JournalLockedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -251,7 +187,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "needs.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 1024}},
+    {"NAME": "config.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 1024}},
 ]
 
 LOGIN_URL = "account_login"
@@ -259,7 +195,7 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_SIGNUP_FORM_CLASS = "needs.forms.SignupExtraForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "needs.forms.accounts.SignupExtraForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env_str("ATTUNE_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory")
@@ -338,7 +274,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "journal.pages.csrf_failure"
+CSRF_FAILURE_VIEW = "config.pages.csrf_failure"
 SESSION_COOKIE_AGE = env_int("ATTUNE_SESSION_AGE", 60 * 60 * 24 * 14)
 # Messages can name a need; they wait in the session on the server, never in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

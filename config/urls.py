@@ -1,21 +1,29 @@
+"""The site's URLs: site pages here, each subject's under its own prefix."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from journal import pages
-from needs import share_views, staff
+from config import pages
+from journal.views import home
+from needs import sharing_urls
+from needs.views import accounts
+from needs.views.sharing import cards
 
 admin.site.site_header = "Attune curation"
 admin.site.site_title = "Attune curation"
 admin.site.index_title = "Catalogue and prompts"
 
 urlpatterns = [
-    path("", pages.home, name="home"),
+    path("", home.home, name="home"),
+    path("privacy/", pages.privacy, name="privacy"),
     path("", include("journal.urls")),
     path("needs/", include("needs.urls")),
-    path("c/<str:token>/", share_views.card_public, name="card_public"),
-    # allauth's signed-in devices page, with the staff actions on the account added (needs/staff.py).
-    path("accounts/sessions/", staff.security_page, name="usersessions_list"),
+    path("sharing/", include("needs.sharing_urls")),
+    *sharing_urls.moved,
+    path("c/<str:token>/", cards.card_public, name="card_public"),
+    # allauth's signed-in devices page, with the staff actions on the account added.
+    path("accounts/sessions/", accounts.security_page, name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
 ]

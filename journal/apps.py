@@ -7,8 +7,7 @@ class JournalConfig(AppConfig):
 
     def ready(self) -> None:
         from journal.models import Prompt
-        from journal.need_page import linked_reflections
-        from journal.relationship_page import stepping_back_prompts
+        from journal.sections import linked_reflections, stepping_back_prompts
         from needs.hooks import register_need_page_section, register_relationship_page_section
         from needs.pagecache import connect_signals
 

@@ -8,8 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from journal.models import PersonalPrompt, Prompt, Step
-from needs.forms import LongText, past_or_today, without_maxlength
-from needs.models import Category, Need
+from needs.forms.fields import LongText, past_or_today, without_maxlength
+from needs.models.needs import Category, Need
 
 BODY_LIMIT = 100_000
 TITLE_LIMIT = 300

@@ -8,9 +8,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from needs.crypto import SealedFieldsMixin
-from needs.models import Category, Need
-from needs.owned import OwnedModel, OwnedQuerySet
+from needs.models.needs import Category, Need
+from needs.privacy.crypto import SealedFieldsMixin
+from needs.privacy.owned import OwnedModel, OwnedQuerySet
 
 TRASH_DAYS = 30
 

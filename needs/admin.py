@@ -8,8 +8,9 @@ from django.http import Http404
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 
-from needs.models import CatalogueNeed, StaffAction
-from needs.staff import account_status_set, staff_flag_changes_record
+from needs.models.accounts import StaffAction
+from needs.models.needs import CatalogueNeed
+from needs.services.staff import account_status_set, staff_flag_changes_record
 
 
 @admin.register(CatalogueNeed)

@@ -48,9 +48,9 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
-from needs.crypto import NONCE_BYTES, data_key_for
-from needs.models import Profile
-from needs.services import local_today, profile_for
+from needs.models.accounts import Profile
+from needs.privacy.crypto import NONCE_BYTES, data_key_for
+from needs.services.accounts import local_today, profile_for
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SHARED = "attune:shared-generation"

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from needs.models import Category, CheckIn, Need
+from needs.models.needs import Category, CheckIn, Need
 
 
 def make_need(
@@ -58,7 +58,7 @@ def make_reflection(owner, *, body="Some words.", title="", date=None, needs=(),
 
 
 def make_draft(owner, payload: dict, reflection=None):
-    from journal.services import draft_save
+    from journal.services.reflections import draft_save
 
     return draft_save(user=owner, draft_id=None, payload=payload, reflection=reflection)
 
@@ -73,7 +73,7 @@ def make_personal_prompt(owner, text: str, step="time_alone", category=""):
 
 
 def make_statement(owner, need, words="words"):
-    from needs.openness import Statement
+    from needs.models.sharing import Statement
 
     statement = Statement(owner=owner, need=need)
     for name in Statement.sealed_fields:
@@ -83,7 +83,7 @@ def make_statement(owner, need, words="words"):
 
 
 def make_card(owner, needs, *, label="For someone", statements=(), **fields):
-    from needs.openness import Card, new_token, token_hash
+    from needs.models.sharing import Card, new_token, token_hash
 
     token = new_token()
     card = Card(owner=owner, token_hash=token_hash(token), **fields)
@@ -97,7 +97,7 @@ def make_card(owner, needs, *, label="For someone", statements=(), **fields):
 
 
 def make_relationship(owner, nickname="Sam", kind="friend"):
-    from needs.openness import Relationship
+    from needs.models.relationships import Relationship
 
     relationship = Relationship(owner=owner, kind=kind)
     relationship.seal("nickname", nickname, owner=owner)
@@ -106,7 +106,7 @@ def make_relationship(owner, nickname="Sam", kind="friend"):
 
 
 def make_connection(inviter, invitee):
-    from needs.openness import Connection
+    from needs.models.sharing import Connection
 
     return Connection.objects.create(inviter=inviter, invitee=invitee)
 
@@ -115,7 +115,7 @@ def make_openness(owner, need) -> dict:
     """One of each openness object for `owner`, connected with a third person (carol)."""
     from django.contrib.auth import get_user_model
 
-    from needs.openness import SharedNeed
+    from needs.models.sharing import SharedNeed
 
     carol = get_user_model().objects.create_user("carol", "carol@example.com", "x")
     connection = make_connection(owner, carol)

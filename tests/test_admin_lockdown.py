@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from journal.models import Prompt
-from needs.models import CatalogueNeed, StaffAction
+from needs.models.accounts import StaffAction
+from needs.models.needs import CatalogueNeed
 from tests.conftest import PASSWORD, make_person
 from tests.factories import make_reflection, sign_in_with_second_factor
 from tests.urlwalk import all_urls

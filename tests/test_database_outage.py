@@ -12,9 +12,9 @@ from django.db import DatabaseError, IntegrityError, InterfaceError, Operational
 from django.test import Client
 from django.urls import reverse
 
+from config.outage import is_database_outage
 from journal.models import Reflection
-from needs.models import CheckIn
-from needs.outage import is_database_outage
+from needs.models.needs import CheckIn
 from tests.factories import make_need, quick_checkin_data
 
 NEW = reverse("journal:reflection_create")

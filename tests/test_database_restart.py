@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection, connections
 
-from needs.models import CheckIn
+from needs.models.needs import CheckIn
 from tests.conftest import IN_CI, PASSWORD, make_person
 from tests.factories import make_need
 from tests.test_production_server import Browser, gunicorn  # noqa: F401 - the fixture, shared

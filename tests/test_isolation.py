@@ -7,10 +7,7 @@ import pytest
 from django.urls import reverse
 
 from journal.models import Draft, PersonalPrompt, Reflection
-from needs.models import (
-    CheckIn,
-    Need,
-)
+from needs.models.needs import CheckIn, Need
 from tests.factories import (
     make_checkin,
     make_draft,
@@ -37,20 +34,20 @@ OWNED_URLS = {
     "journal:draft_discard": "draft",
     "journal:prompt_edit": "personal_prompt",
     "journal:prompt_delete": "personal_prompt",
-    "needs:statement_create": "need",
-    "needs:statement_edit": "statement",
-    "needs:card_revoke": "card",
+    "sharing:statement_create": "need",
+    "sharing:statement_edit": "statement",
+    "sharing:card_revoke": "card",
     "needs:relationship_detail": "relationship",
     "needs:pause_plan": "relationship",
-    "needs:partner_detail": "connection",
-    "needs:partner_share": "connection",
-    "needs:partner_end": "connection",
-    "needs:partner_answer": "connection",
+    "sharing:partner_detail": "connection",
+    "sharing:partner_share": "connection",
+    "sharing:partner_end": "connection",
+    "sharing:partner_answer": "connection",
 }
 # URLs whose parameters are not called pk.
 KWARGS = {
-    "needs:statement_create": lambda objs: {"need_pk": objs["need"].pk},
-    "needs:partner_answer": lambda objs: {"pk": objs["connection"].pk, "shared_pk": objs["shared"].pk},
+    "sharing:statement_create": lambda objs: {"need_pk": objs["need"].pk},
+    "sharing:partner_answer": lambda objs: {"pk": objs["connection"].pk, "shared_pk": objs["shared"].pk},
 }
 # Post bodies that would change something if they reached alice's object.
 POST_DATA = {
@@ -58,12 +55,12 @@ POST_DATA = {
     "needs:checkin_edit": {"score": "0", "note": "bob was here", "delete": "1"},
     "journal:reflection_edit": {"date": "2026-01-01", "body": "bob was here", "version": "1"},
     "journal:prompt_edit": {"text": "bob was here", "step": "honesty"},
-    "needs:statement_create": {"observation": "b", "feeling": "b", "need_words": "b", "request": "b"},
-    "needs:statement_edit": {"delete": "1"},
+    "sharing:statement_create": {"observation": "b", "feeling": "b", "need_words": "b", "request": "b"},
+    "sharing:statement_edit": {"delete": "1"},
     "needs:relationship_detail": {"delete": "1"},
     "needs:pause_plan": {"what_must_change": "bob", "check_back_on": "2999-01-01"},
-    "needs:partner_share": {"needs": []},
-    "needs:partner_answer": {"kind": "offer", "note": "bob was here"},
+    "sharing:partner_share": {"needs": []},
+    "sharing:partner_answer": {"kind": "offer", "note": "bob was here"},
 }
 
 

@@ -6,8 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from needs.openness import Invitation, RelationshipRating, new_token, token_hash
-from needs.services import catalogue_load
+from needs.models.relationships import RelationshipRating
+from needs.models.sharing import Invitation, new_token, token_hash
+from needs.services.needs import catalogue_load
 from tests.factories import (
     make_connection,
     make_need,
@@ -60,7 +61,7 @@ def seed(alice, size: int) -> dict:
         ("needs:catalogue", 8),
         ("journal:trash", 8),
         ("journal:prompt_list", 8),
-        ("needs:partners", 9),
+        ("sharing:partners", 9),
         ("journal:calendar", 9),
         ("journal:settings", 9),
         ("journal:data", 7),

@@ -27,8 +27,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.logs import RedactFilter, redact_path, redact_text
-from journal.reminders import unsubscribe_token
-from needs.openness import Invitation, new_token, token_hash
+from journal.services.reminders import unsubscribe_token
+from needs.models.sharing import Invitation, new_token, token_hash
 from tests.conftest import PASSWORD, ensure_static_collected, make_person
 from tests.factories import make_card, make_need, make_reflection
 from tests.test_production_server import Browser, free_port, production_env
@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
         ("/c/Zq3-xY_9aBcD/", "/c/[redacted]/"),
         ("/c/Zq3-xY_9aBcD", "/c/[redacted]"),
         ("/c/two words/?x=1", "/c/[redacted]/"),
-        ("/needs/partners/join/?code=Kq7_secret", "/needs/partners/join/"),
+        ("/sharing/partners/join/?code=Kq7_secret", "/sharing/partners/join/"),
         ("/accounts/confirm-email/MQ:1uAbc:xyz/", "/accounts/confirm-email/[redacted]/"),
         ("/accounts/password/reset/key/1-set-password/", "/accounts/password/reset/key/[redacted]/"),
         ("/reminders/unsubscribe/MQ:1uAbc:xyz/", "/reminders/unsubscribe/[redacted]/"),
@@ -191,7 +191,7 @@ def test_a_traceback_keeps_types_and_frames_but_no_exception_message():
 def test_the_databases_own_unique_key_error_reaches_the_log_without_the_key(alice):
     from django.db import connection, transaction
 
-    from needs.models import Need
+    from needs.models.needs import Need
 
     Need.objects.create(owner=alice, name=NEED_NAME, category="emotional")
     try:
@@ -277,7 +277,7 @@ def test_request_failing_on_the_database_logs_one_line(client, alice, django_log
     client.force_login(alice)
     client.raise_request_exception = False
     lost = psycopg.OperationalError("server closed the connection unexpectedly")  # libpq's: no SQLSTATE
-    with mock.patch("journal.views.local_today", side_effect=_failing_with(lost)):
+    with mock.patch("journal.views.search.local_today", side_effect=_failing_with(lost)):
         response = client.get("/journal/", {"q": "walk with Sam"})
     assert response.status_code == 503
     output = django_log.getvalue()
@@ -304,7 +304,7 @@ def test_a_deadlock_is_a_bug_with_a_500_and_a_traceback_not_an_outage(
 ):
     client.force_login(alice)
     client.raise_request_exception = False
-    with mock.patch("journal.views.local_today", side_effect=_failing_with(driver_error)):
+    with mock.patch("journal.views.search.local_today", side_effect=_failing_with(driver_error)):
         response = client.get("/journal/", {"q": "walk with Sam"})
     assert response.status_code == 500
     assert "Retry-After" not in response
@@ -438,7 +438,7 @@ def test_make_serve_logs_no_search_words_card_tokens_or_invitation_codes(served)
     assert response.status == 404
     assert response.headers["Referrer-Policy"] == "no-referrer"
 
-    join = f"/needs/partners/join/?code={code}"
+    join = f"/sharing/partners/join/?code={code}"
     response, html = visitor.request("GET", join, referer=search)
     assert response.status == 200 and code in html
     assert response.headers["Referrer-Policy"] == "strict-origin"
@@ -453,6 +453,6 @@ def test_make_serve_logs_no_search_words_card_tokens_or_invitation_codes(served)
     assert '"GET /c/[redacted]/" 200 ' in printed
     assert '"GET /c/[redacted]" 301 ' in printed
     assert '"GET /c/[redacted]/" 404 ' in printed
-    assert '"GET /needs/partners/join/" 200 ' in printed
+    assert '"GET /sharing/partners/join/" 200 ' in printed
     assert "WARNING django.request Not Found: /c/[redacted]/" in printed
     assert "?" not in "".join(line for line in printed.splitlines() if '"GET ' in line)

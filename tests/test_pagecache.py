@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from journal.models import Prompt, PromptShown, Reflection
 from needs import pagecache
-from needs.models import Profile
+from needs.models.accounts import Profile
 from tests.conftest import IN_CI, PASSWORD, make_person
 from tests.factories import (
     make_checkin,

@@ -15,7 +15,7 @@ def text_of(response) -> str:
 
 def test_privacy_page_lists_everything_kept_unencrypted(client, db, settings):
     settings.SESSION_COOKIE_AGE = 14 * 86400
-    html = text_of(client.get(reverse("journal:privacy")))
+    html = text_of(client.get(reverse("privacy")))
     for phrase in (
         "names of your needs (including needs you name yourself)",
         "internet (IP) address and browser name",
@@ -28,7 +28,7 @@ def test_privacy_page_lists_everything_kept_unencrypted(client, db, settings):
 
 
 def test_privacy_page_says_who_could_read_what(client, db):
-    html = text_of(client.get(reverse("journal:privacy")))
+    html = text_of(client.get(reverse("privacy")))
     for phrase in (
         "Someone with a copy of the database alone",
         "Someone with the database and the master key",
@@ -46,7 +46,7 @@ def test_privacy_page_says_who_could_read_what(client, db):
 
 def test_deletion_tells_the_truth_about_backups(client, alice, settings):
     settings.ATTUNE_KEY_RETIREMENT_DAYS = 45
-    privacy = text_of(client.get(reverse("journal:privacy")))
+    privacy = text_of(client.get(reverse("privacy")))
     assert "within 45 days of your" in privacy
     client.force_login(alice)
     client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
@@ -60,5 +60,5 @@ def test_deletion_tells_the_truth_about_backups(client, alice, settings):
 
 def test_partners_are_told_they_see_each_others_email(client, alice):
     client.force_login(alice)
-    assert "see the other’s email address" in text_of(client.get(reverse("needs:partners")))
-    assert "see the other’s email address" in text_of(client.get(reverse("needs:partner_join")))
+    assert "see the other’s email address" in text_of(client.get(reverse("sharing:partners")))
+    assert "see the other’s email address" in text_of(client.get(reverse("sharing:partner_join")))

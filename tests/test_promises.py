@@ -25,11 +25,12 @@ from django.db import connection
 from django.urls import reverse
 
 from journal.models import Reminder
-from journal.reminders import send_due
-from needs import recovery
-from needs.crypto import data_key_for
-from needs.models import Profile
-from needs.openness import Answer, Connection, Invitation, PausePlan, SharedNeed
+from journal.services.reminders import send_due
+from needs.models.accounts import Profile
+from needs.models.relationships import PausePlan
+from needs.models.sharing import Answer, Connection, Invitation, SharedNeed
+from needs.privacy import recovery
+from needs.privacy.crypto import data_key_for
 from tests.conftest import PASSWORD, make_person
 from tests.factories import (
     make_card,
@@ -122,7 +123,7 @@ def test_a_copy_of_the_database_holds_none_of_the_writing_and_no_key_that_opens_
          "met_looks_like": secrets["need description"], "what_helps": secrets["what helps"]},
     )  # fmt: skip
     assert response.status_code == 302
-    from needs.models import Need
+    from needs.models.needs import Need
 
     need = Need.objects.for_user(alice).get()
     make_checkin(alice, need, dt.date(2026, 1, 5), 6, note=secrets["check-in note"])
@@ -136,7 +137,7 @@ def test_a_copy_of_the_database_holds_none_of_the_writing_and_no_key_that_opens_
     make_personal_prompt(alice, secrets["private prompt"])
     make_statement(alice, need, secrets["needs statement"])
     assert (
-        client.post(reverse("needs:love_profile"), {"text": secrets["how I want to be loved"], "needs": [need.pk]})
+        client.post(reverse("sharing:love_profile"), {"text": secrets["how I want to be loved"], "needs": [need.pk]})
         .status_code == 302
     )  # fmt: skip
     relationship = make_relationship(alice, secrets["relationship nickname"])
@@ -150,24 +151,24 @@ def test_a_copy_of_the_database_holds_none_of_the_writing_and_no_key_that_opens_
     client.force_login(alice)  # the session saved on that earlier date has run out since
     assert (
         client.post(
-            reverse("needs:card_create"), {"label": secrets["card label"], "needs": [need.pk]}
+            reverse("sharing:card_create"), {"label": secrets["card label"], "needs": [need.pk]}
         ).status_code
         == 302
     )
-    assert client.post(reverse("needs:partners")).status_code == 302  # an invitation, its code sealed
+    assert client.post(reverse("sharing:partners")).status_code == 302  # an invitation, its code sealed
     invitation = Invitation.objects.get()
     code = invitation.reveal("code", owner=alice)
-    card_page = client.get(reverse("needs:cards")).content.decode()
+    card_page = client.get(reverse("sharing:cards")).content.decode()
     card_token = re.search(r"/c/([A-Za-z0-9_-]+)/", card_page).group(1)
     client.force_login(bob)
-    client.post(reverse("needs:partner_join"), {"code": code})
+    client.post(reverse("sharing:partner_join"), {"code": code})
     connection_row = Connection.objects.get()
     client.force_login(alice)
-    client.post(reverse("needs:partner_share", args=[connection_row.pk]), {"needs": [need.pk]})
+    client.post(reverse("sharing:partner_share", args=[connection_row.pk]), {"needs": [need.pk]})
     shared = SharedNeed.objects.get(owner=alice)
     client.force_login(bob)
     client.post(
-        reverse("needs:partner_answer", args=[connection_row.pk, shared.pk]),
+        reverse("sharing:partner_answer", args=[connection_row.pk, shared.pk]),
         {"kind": "offer", "note": secrets["partner answer note"]},
     )
     assert Answer.objects.exists()
@@ -271,7 +272,7 @@ def test_no_advertising_tracking_or_analytics(client, alice):
     site: the security policy names no other host, and no template links a script, style, image or frame
     from elsewhere."""
     client.force_login(alice)
-    for url in ("/", reverse("journal:privacy"), NEW_REFLECTION, reverse("needs:inventory")):
+    for url in ("/", reverse("privacy"), NEW_REFLECTION, reverse("needs:inventory")):
         csp = client.get(url)["Content-Security-Policy"]
         sources = [token for directive in csp.split(";") for token in directive.split()[1:]]
         foreign = [t for t in sources if not (t.startswith("'") or t in {"data:", "blob:"})]
@@ -294,22 +295,22 @@ def test_no_email_but_account_codes_and_reminders(client, alice, bob):
     need = make_need(alice, "Rest")
     mail.outbox.clear()
     reauthenticated(client, alice)
-    client.post(reverse("needs:card_create"), {"label": "For Sam", "needs": [need.pk]})
-    client.post(reverse("needs:partners"))
+    client.post(reverse("sharing:card_create"), {"label": "For Sam", "needs": [need.pk]})
+    client.post(reverse("sharing:partners"))
     code = Invitation.objects.get().reveal("code", owner=alice)
     client.post(NEW_REFLECTION, {"date": "2026-01-05", "body": "words"})
     client.get(reverse("journal:export_json"))
     client.force_login(bob)
-    client.post(reverse("needs:partner_join"), {"code": code})
+    client.post(reverse("sharing:partner_join"), {"code": code})
     link = Connection.objects.get()
     client.force_login(alice)
-    client.post(reverse("needs:partner_share", args=[link.pk]), {"needs": [need.pk]})
+    client.post(reverse("sharing:partner_share", args=[link.pk]), {"needs": [need.pk]})
     client.force_login(bob)
     client.post(
-        reverse("needs:partner_answer", args=[link.pk, SharedNeed.objects.get().pk]),
+        reverse("sharing:partner_answer", args=[link.pk, SharedNeed.objects.get().pk]),
         {"kind": "offer", "note": "x"},
     )
-    client.post(reverse("needs:partner_end", args=[link.pk]))
+    client.post(reverse("sharing:partner_end", args=[link.pk]))
     reauthenticated(client, alice)
     client.post(reverse("journal:delete_account"), {"confirmation": "Delete my journal"})
     assert not type(alice).objects.filter(pk=alice.pk).exists()  # the walk reached its end
@@ -337,17 +338,17 @@ def test_connecting_shares_nothing_by_itself_and_each_sees_the_others_email(clie
     make_need(alice, "Alicesneed")
     make_need(bob, "Bobsneed")
     client.force_login(alice)
-    client.post(reverse("needs:partners"))
+    client.post(reverse("sharing:partners"))
     code = Invitation.objects.get().reveal("code", owner=alice)
     client.force_login(bob)
-    client.post(reverse("needs:partner_join"), {"code": code})
+    client.post(reverse("sharing:partner_join"), {"code": code})
     link = Connection.objects.get()
-    bobs_view = client.get(reverse("needs:partner_detail", args=[link.pk])).content.decode()
+    bobs_view = client.get(reverse("sharing:partner_detail", args=[link.pk])).content.decode()
     assert "alice@example.com" in bobs_view and "Alicesneed" not in bobs_view
     client.force_login(alice)
-    alices_view = client.get(reverse("needs:partner_detail", args=[link.pk])).content.decode()
+    alices_view = client.get(reverse("sharing:partner_detail", args=[link.pk])).content.decode()
     assert "bob@example.com" in alices_view and "Bobsneed" not in alices_view
-    assert "bob@example.com" in client.get(reverse("needs:partners")).content.decode()
+    assert "bob@example.com" in client.get(reverse("sharing:partners")).content.decode()
     assert not SharedNeed.objects.exists()
 
 
@@ -358,14 +359,14 @@ def test_the_invited_person_can_end_it_too_and_then_nothing_is_shown(client, ali
     link = Connection.objects.create(inviter=alice, invitee=bob)
     SharedNeed.objects.create(connection=link, owner=alice, need=need)
     client.force_login(bob)
-    assert "Alicesneed" in client.get(reverse("needs:partner_detail", args=[link.pk])).content.decode()
-    client.post(reverse("needs:partner_end", args=[link.pk]))
+    assert "Alicesneed" in client.get(reverse("sharing:partner_detail", args=[link.pk])).content.decode()
+    client.post(reverse("sharing:partner_end", args=[link.pk]))
     for person in (alice, bob):
         client.force_login(person)
-        assert client.get(reverse("needs:partner_detail", args=[link.pk])).status_code == 404
-        assert "Alicesneed" not in client.get(reverse("needs:partners")).content.decode()
+        assert client.get(reverse("sharing:partner_detail", args=[link.pk])).status_code == 404
+        assert "Alicesneed" not in client.get(reverse("sharing:partners")).content.decode()
         assert (
-            client.post(reverse("needs:partner_share", args=[link.pk]), {"needs": [need.pk]}).status_code
+            client.post(reverse("sharing:partner_share", args=[link.pk]), {"needs": [need.pk]}).status_code
             == 404
         )
 
@@ -377,12 +378,12 @@ def test_an_invitation_works_once_and_only_until_the_end_of_the_day_it_shows(cli
     start = dt.datetime(2026, 3, 1, 12, 0, tzinfo=zone)
     with time_machine.travel(start, tick=False):
         client.force_login(alice)
-        client.post(reverse("needs:partners"))
+        client.post(reverse("sharing:partners"))
         invitation = Invitation.objects.get()
         code = invitation.reveal("code", owner=alice)
         shown = re.search(
             r"works once, until the end of (\d+ \w+)\)",
-            client.get(reverse("needs:partners")).content.decode(),
+            client.get(reverse("sharing:partners")).content.decode(),
         )
         assert shown
     last_day = dt.datetime.strptime(f"{shown.group(1)} 2026", "%d %b %Y").date()
@@ -390,14 +391,14 @@ def test_an_invitation_works_once_and_only_until_the_end_of_the_day_it_shows(cli
     end_of_last_day = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone)
     client.force_login(bob)
     with time_machine.travel(end_of_last_day, tick=False):
-        assert "doesn’t work" in client.post(reverse("needs:partner_join"), {"code": code}).content.decode()
+        assert "doesn’t work" in client.post(reverse("sharing:partner_join"), {"code": code}).content.decode()
     assert not Connection.objects.exists()
     # The last second of the date it shows, in the inviter's zone (08:00 the next morning in UTC): still works.
     with time_machine.travel(end_of_last_day - dt.timedelta(seconds=1), tick=False):
         client.force_login(bob)
-        assert client.post(reverse("needs:partner_join"), {"code": code}).status_code == 302
+        assert client.post(reverse("sharing:partner_join"), {"code": code}).status_code == 302
         client.force_login(make_person("carol@example.com"))  # once only
-        assert "doesn’t work" in client.post(reverse("needs:partner_join"), {"code": code}).content.decode()
+        assert "doesn’t work" in client.post(reverse("sharing:partner_join"), {"code": code}).content.decode()
     assert Connection.objects.count() == 1
 
 
@@ -417,8 +418,8 @@ def test_deleting_an_account_stops_every_shared_link_and_connection(client, alic
     client.logout()
     assert client.get(f"/c/{card.plain_token}/").status_code == 404
     client.force_login(bob)
-    assert client.get(reverse("needs:partner_detail", args=[link.pk])).status_code == 404
-    assert "Alicesneed" not in client.get(reverse("needs:partners")).content.decode()
+    assert client.get(reverse("sharing:partner_detail", args=[link.pk])).status_code == 404
+    assert "Alicesneed" not in client.get(reverse("sharing:partners")).content.decode()
 
 
 # --- Export ------------------------------------------------------------------------------------------------
@@ -568,7 +569,7 @@ def test_a_deleted_starter_item_comes_back_on_the_next_load(db):
     from django.core.management import call_command
 
     from journal.models import Prompt
-    from needs.models import CatalogueNeed
+    from needs.models.needs import CatalogueNeed
 
     call_command("load_starter_content")
     need, prompt = CatalogueNeed.objects.order_by("slug").first(), Prompt.objects.order_by("slug").first()

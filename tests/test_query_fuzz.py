@@ -47,17 +47,17 @@ OBJECT_FOR = {
     "journal:draft_discard": "draft",
     "journal:prompt_edit": "personal_prompt",
     "journal:prompt_delete": "personal_prompt",
-    "needs:statement_edit": "statement",
-    "needs:card_revoke": "card",
+    "sharing:statement_edit": "statement",
+    "sharing:card_revoke": "card",
     "needs:relationship_detail": "relationship",
     "needs:pause_plan": "relationship",
-    "needs:partner_detail": "connection",
-    "needs:partner_share": "connection",
-    "needs:partner_end": "connection",
+    "sharing:partner_detail": "connection",
+    "sharing:partner_share": "connection",
+    "sharing:partner_end": "connection",
 }
 KWARGS = {
-    "needs:statement_create": lambda objs: {"need_pk": objs["need"].pk},
-    "needs:partner_answer": lambda objs: {"pk": objs["connection"].pk, "shared_pk": objs["shared"].pk},
+    "sharing:statement_create": lambda objs: {"need_pk": objs["need"].pk},
+    "sharing:partner_answer": lambda objs: {"pk": objs["connection"].pk, "shared_pk": objs["shared"].pk},
     "card_public": lambda objs: {"token": objs["card"].plain_token},
 }
 # Names no view reads: an old link, a tracker's tag, a typo must change nothing.

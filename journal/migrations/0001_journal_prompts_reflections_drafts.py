@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import needs.crypto
+import needs.privacy.crypto
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['-created_at'],
             },
-            bases=(needs.crypto.SealedFieldsMixin, models.Model),
+            bases=(needs.privacy.crypto.SealedFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Reflection',
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['-date', '-created_at'],
             },
-            bases=(needs.crypto.SealedFieldsMixin, models.Model),
+            bases=(needs.privacy.crypto.SealedFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Draft',
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['-updated_at'],
             },
-            bases=(needs.crypto.SealedFieldsMixin, models.Model),
+            bases=(needs.privacy.crypto.SealedFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name='PromptShown',

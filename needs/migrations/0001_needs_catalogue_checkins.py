@@ -8,7 +8,7 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
-import needs.crypto
+import needs.privacy.crypto
 
 
 class Migration(migrations.Migration):
@@ -143,7 +143,7 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["-importance", "name"],
             },
-            bases=(needs.crypto.SealedFieldsMixin, models.Model),
+            bases=(needs.privacy.crypto.SealedFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name="CheckIn",
@@ -183,7 +183,7 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["-date"],
             },
-            bases=(needs.crypto.SealedFieldsMixin, models.Model),
+            bases=(needs.privacy.crypto.SealedFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name="Profile",

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import needs.crypto
+import needs.privacy.crypto
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             options={
                 'abstract': False,
             },
-            bases=(needs.crypto.SealedFieldsMixin, models.Model),
+            bases=(needs.privacy.crypto.SealedFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Relationship',
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
             options={
                 'abstract': False,
             },
-            bases=(needs.crypto.SealedFieldsMixin, models.Model),
+            bases=(needs.privacy.crypto.SealedFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name='PausePlan',
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
             options={
                 'abstract': False,
             },
-            bases=(needs.crypto.SealedFieldsMixin, models.Model),
+            bases=(needs.privacy.crypto.SealedFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name='SharedNeed',
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['created_at'],
             },
-            bases=(needs.crypto.SealedFieldsMixin, models.Model),
+            bases=(needs.privacy.crypto.SealedFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Statement',
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['-updated_at'],
             },
-            bases=(needs.crypto.SealedFieldsMixin, models.Model),
+            bases=(needs.privacy.crypto.SealedFieldsMixin, models.Model),
         ),
         migrations.AddField(
             model_name='sharedneed',
@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['-created_at'],
             },
-            bases=(needs.crypto.SealedFieldsMixin, models.Model),
+            bases=(needs.privacy.crypto.SealedFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name='LoveProfile',
@@ -154,7 +154,7 @@ class Migration(migrations.Migration):
             options={
                 'constraints': [models.UniqueConstraint(fields=('owner',), name='love_profile_one_per_person')],
             },
-            bases=(needs.crypto.SealedFieldsMixin, models.Model),
+            bases=(needs.privacy.crypto.SealedFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name='RelationshipRating',

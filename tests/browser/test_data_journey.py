@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from journal.models import Reflection
-from needs.models import Need
+from needs.models.needs import Need
 from tests.browser.helpers import assert_accessible, label, log_in
 from tests.conftest import PASSWORD, make_person
 from tests.factories import make_checkin, make_need, make_reflection

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from journal.reminders import unsubscribe_token
+from journal.services.reminders import unsubscribe_token
 from tests.browser.helpers import assert_accessible, log_in
 from tests.conftest import PASSWORD, make_person
 from tests.factories import (
@@ -30,7 +30,7 @@ def test_remaining_pages_have_no_axe_violations(page, live_server):
     reflection = make_reflection(person, title="A day", body="Some *words*.", needs=[need])
     rel = make_relationship(person, "Sam")
 
-    for path in (reverse("journal:privacy"), "/no-such-page/", "/c/not-a-real-card-token-at-all/",
+    for path in (reverse("privacy"), "/no-such-page/", "/c/not-a-real-card-token-at-all/",
                  reverse("journal:unsubscribe", args=[unsubscribe_token(person.pk, "daily")])):  # fmt: skip
         page.goto(base + path)
         assert_accessible(page)
@@ -46,12 +46,12 @@ def test_remaining_pages_have_no_axe_violations(page, live_server):
         reverse("needs:need_edit", args=[need.pk]),
         reverse("needs:need_delete", args=[need.pk]),
         reverse("needs:checkin_edit", args=[checkin.pk]),
-        reverse("needs:statement_create", args=[need.pk]),
-        reverse("needs:statement_edit", args=[statement.pk]),
-        reverse("needs:love_profile"),
+        reverse("sharing:statement_create", args=[need.pk]),
+        reverse("sharing:statement_edit", args=[statement.pk]),
+        reverse("sharing:love_profile"),
         reverse("needs:relationship_create"),
         reverse("needs:relationship_detail", args=[rel.pk]),
-        reverse("needs:partner_join"),
+        reverse("sharing:partner_join"),
         reverse("account_email"),
         reverse("account_change_password"),
         reverse("usersessions_list"),

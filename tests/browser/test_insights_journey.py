@@ -7,10 +7,10 @@ import pytest
 from django.db.models import Avg
 from playwright.sync_api import expect
 
-from journal.history import history_create
+from journal.devdata import history_create
 from journal.models import Prompt
-from needs.models import Category, CheckIn
-from needs.services import local_today
+from needs.models.needs import Category, CheckIn
+from needs.services.accounts import local_today
 from tests.browser.helpers import assert_accessible, log_in
 from tests.conftest import PASSWORD, make_person
 

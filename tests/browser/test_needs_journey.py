@@ -7,8 +7,8 @@ from statistics import mean
 import pytest
 from playwright.sync_api import expect
 
-from needs.models import CatalogueNeed, CheckIn, Need
-from needs.services import catalogue_load
+from needs.models.needs import CatalogueNeed, CheckIn, Need
+from needs.services.needs import catalogue_load
 from tests.browser.helpers import assert_accessible, label, log_in
 from tests.conftest import PASSWORD, make_person
 

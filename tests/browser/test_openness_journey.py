@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from journal.models import Prompt
-from needs.openness import RelationshipRating
+from needs.models.relationships import RelationshipRating
 from tests.browser.helpers import assert_accessible, label, log_in
 from tests.conftest import PASSWORD, make_person
 from tests.factories import make_need, make_relationship
@@ -24,7 +24,7 @@ def test_a_card_shows_exactly_three_needs_to_anyone_until_revoked(page, live_ser
               [("Restful sleep", "physical"), ("Being heard", "emotional"), ("Room to think", "mental")]]  # fmt: skip
     make_need(alice, "Private need", "spiritual")
     log_in(page, base, "alice@example.com", PASSWORD)
-    page.goto(base + "/needs/cards/")
+    page.goto(base + "/sharing/")
     assert_accessible(page)
     page.get_by_role("link", name="Make a card").click()
     assert_accessible(page)
@@ -69,7 +69,7 @@ def test_two_people_connect_share_answer_and_disconnect(page, live_server, brows
         make_need(bob, name, category)
 
     log_in(page, base, "alice@example.com", PASSWORD)
-    page.goto(base + "/needs/partners/")
+    page.goto(base + "/sharing/partners/")
     assert_accessible(page)
     page.get_by_role("button", name="Create an invitation").click()
     code = page.locator(".invite-code").inner_text()
@@ -77,7 +77,7 @@ def test_two_people_connect_share_answer_and_disconnect(page, live_server, brows
     bob_context = browser.new_context()
     bob_page = bob_context.new_page()
     log_in(bob_page, base, "bob@example.com", PASSWORD)
-    bob_page.goto(base + "/needs/partners/join/")
+    bob_page.goto(base + "/sharing/partners/join/")
     assert_accessible(bob_page)
     bob_page.get_by_label(label("Invitation code")).fill(code)
     bob_page.get_by_role("button", name="Connect").click()
@@ -87,7 +87,7 @@ def test_two_people_connect_share_answer_and_disconnect(page, live_server, brows
     bob_page.get_by_label("Long walks").check()
     bob_page.get_by_role("button", name="Save what I share").click()
 
-    page.goto(base + "/needs/partners/")
+    page.goto(base + "/sharing/partners/")
     page.get_by_role("link", name="With bob@example.com").click()
     page.get_by_role("link", name="Choose what I share").click()
     page.get_by_label("Restful sleep").check()

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from needs.staff import account_status_set
+from needs.services.staff import account_status_set
 from tests.browser.helpers import assert_accessible, label
 from tests.conftest import PASSWORD, make_person
 

@@ -6,11 +6,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from journal.dashboard import consistency
-from journal.history import history_create
+from journal.devdata import history_create
 from journal.models import Prompt
+from journal.services.home import consistency
 from needs import pagecache
-from needs.models import CheckIn, Profile
+from needs.models.accounts import Profile
+from needs.models.needs import CheckIn
 from tests.conftest import make_person
 from tests.factories import make_checkin, make_need, make_reflection, quick_checkin_data
 

@@ -19,11 +19,14 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from journal import imports
-from journal.export import json_chunks
 from journal.models import Reminder
-from needs.crypto import DataKey
-from needs.models import LoveProfile, Need, PausePlan, Profile, RelationshipRating
+from journal.portability import imports
+from journal.portability.export import json_chunks
+from needs.models.accounts import Profile
+from needs.models.keys import DataKey
+from needs.models.needs import Need
+from needs.models.relationships import PausePlan, RelationshipRating
+from needs.models.sharing import LoveProfile
 from tests.conftest import PASSWORD, make_person
 from tests.factories import (
     make_checkin,
@@ -386,15 +389,13 @@ def test_staff_manage_account_status_without_content(superuser_client, alice):
 
 
 def test_privacy_page_says_what_is_and_is_not_encrypted(client, db):
-    html = client.get(reverse("journal:privacy")).content.decode()
+    html = client.get(reverse("privacy")).content.decode()
     for phrase in ("Reflection titles and text", "Check-in dates and scores", "names of your needs", "master key",
                    "Export", "Delete"):  # fmt: skip
         assert phrase in html, phrase
 
 
 def test_privacy_page_tells_how_long_viewed_pages_are_kept_and_only_when_they_are(client, db, settings):
-    assert (
-        "kept on the server for up to 15 minutes" in client.get(reverse("journal:privacy")).content.decode()
-    )
+    assert "kept on the server for up to 15 minutes" in client.get(reverse("privacy")).content.decode()
     settings.ATTUNE_PAGE_CACHE = False
-    assert "Pages you recently viewed" not in client.get(reverse("journal:privacy")).content.decode()
+    assert "Pages you recently viewed" not in client.get(reverse("privacy")).content.decode()

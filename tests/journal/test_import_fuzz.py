@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from journal import imports
+from journal.portability import imports
 from tests.conftest import make_person
 from tests.factories import make_checkin, make_need, make_reflection, make_relationship
 from tests.journal.test_data_ownership import exported, reauthenticated

@@ -133,7 +133,7 @@ def test_journal_list_query_count_does_not_grow_with_data(
 
 
 def test_on_this_day_matches_exact_earlier_dates_and_leap_days_only_in_leap_years(alice):
-    from journal.services import on_this_day
+    from journal.services.calendar import on_this_day
 
     leap = make_reflection(alice, title="Leap", date=dt.date(2024, 2, 29))
     eve = make_reflection(alice, title="Eve", date=dt.date(2024, 2, 28))

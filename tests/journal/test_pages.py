@@ -20,7 +20,7 @@ def test_landing_explains_attune_and_invites_sign_up(client):
     for step in ("Honesty", "Openness", "Patience", "Time alone", "Stepping back"):
         assert step in html
     assert reverse("account_signup") in html
-    assert reverse("journal:privacy") in html
+    assert reverse("privacy") in html
 
 
 def test_signed_in_home_is_private_and_never_cached(client, alice):
@@ -69,7 +69,7 @@ def test_unknown_page_uses_attunes_404(client):
 
 
 def test_server_error_page_renders_without_a_request_context(rf):
-    from journal.pages import server_error
+    from config.pages import server_error
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500

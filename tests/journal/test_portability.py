@@ -13,10 +13,11 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from journal import imports
 from journal.models import Reflection
-from journal.reminders import send_due
-from needs.models import CheckIn, Need, PausePlan, Relationship, RelationshipRating
+from journal.portability import imports
+from journal.services.reminders import send_due
+from needs.models.needs import CheckIn, Need
+from needs.models.relationships import PausePlan, Relationship, RelationshipRating
 from tests.conftest import make_person
 from tests.factories import make_checkin, make_need, make_reflection
 from tests.journal.test_data_ownership import exported, reauthenticated, seed_everything

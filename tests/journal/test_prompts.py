@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from journal.models import Draft, PersonalPrompt, Prompt, PromptShown, Reflection, Step
-from journal.services import prompt_another, prompt_of_the_day
-from needs.models import Category
+from journal.services.prompts import prompt_another, prompt_of_the_day
+from needs.models.needs import Category
 from tests.factories import (
     make_checkin,
     make_need,

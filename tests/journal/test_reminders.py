@@ -14,7 +14,7 @@ from django.db import connection
 from django.urls import reverse
 
 from journal.models import Reminder, ReminderSent
-from journal.reminders import send_due, unsubscribe_token
+from journal.services.reminders import send_due, unsubscribe_token
 from tests.factories import make_checkin, make_need, make_reflection
 
 pytestmark = pytest.mark.django_db

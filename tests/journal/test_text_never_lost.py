@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from journal import saving, services
 from journal.forms import BODY_LIMIT, TITLE_LIMIT
 from journal.models import DRAFTS_PER_PERSON, Draft, Reflection
-from journal.services import draft_payload, reflection_save
+from journal.services import reflections
+from journal.services.reflections import draft_payload, reflection_save
 from tests.factories import make_draft, make_reflection
 
 pytestmark = pytest.mark.django_db
@@ -218,14 +218,14 @@ def test_a_lost_race_on_the_form_key_answers_with_the_first_reflection(alice):
     the unique constraint and answers with the first, inside the same transaction."""
     data = {"date": dt.date(2026, 6, 10), "title": "", "body": "Raced.", "form_key": "0" * 32}
     first = reflection_save(user=alice, reflection=Reflection(owner=alice), data=data)
-    real = saving._created_by
+    real = reflections._created_by
     calls = []
 
     def not_yet_committed(user, form_key):
         calls.append(form_key)
         return None if len(calls) == 1 else real(user, form_key)
 
-    with mock.patch.object(saving, "_created_by", not_yet_committed):
+    with mock.patch.object(reflections, "_created_by", not_yet_committed):
         second = reflection_save(user=alice, reflection=Reflection(owner=alice), data=data)
     assert len(calls) == 2  # the insert was tried, refused and answered
     assert second.pk == first.pk and Reflection.objects.count() == 1
@@ -331,13 +331,13 @@ def test_a_form_sent_again_after_its_reflection_was_edited_and_trashed_restores_
 def test_an_edit_saved_while_another_window_trashes_the_reflection_brings_it_back(client, alice):
     reflection = make_reflection(alice, body="before", date=dt.date(2026, 6, 1))
     client.force_login(alice)
-    real = services.reflection_save
+    real = reflections.reflection_save
 
     def trashed_meanwhile(**kwargs):  # the edit page read it live; another window trashed it just then
         Reflection.objects.filter(pk=reflection.pk).update(deleted_at=dt.datetime(2026, 6, 10, tzinfo=dt.UTC))
         return real(**kwargs)
 
-    with mock.patch.object(services, "reflection_save", trashed_meanwhile):
+    with mock.patch.object(reflections, "reflection_save", trashed_meanwhile):
         response = client.post(edit_url(reflection), fields(body="after", version="1"), follow=True)
     assert response.redirect_chain == [(reverse("journal:reflection_detail", args=[reflection.pk]), 302)]
     assert "This reflection was in the trash; it is back." in response.content.decode()
@@ -387,7 +387,7 @@ def test_a_draft_of_a_reflection_that_went_to_the_trash_moves_to_a_new_reflectio
     client.post(NEW, {"date": "2026-06-10", "body": "First sending.", "form_key": form_key})
     reflection = Reflection.objects.get()
     first = client.post(
-        SAVE, {"date": "2026-06-10", "body": "More after saving.", "form_key": form_key}
+        SAVE, {"date": "2026-06-10", "body": "More after reflections.", "form_key": form_key}
     ).json()
     assert Draft.objects.get(pk=first["draft_id"]).reflection == reflection  # an unsaved edit of it
     trash(client, reflection)

@@ -8,13 +8,13 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from needs import share_views
-from needs.models import Profile
-from needs.openness import Card
+from needs.models.accounts import Profile
+from needs.models.sharing import Card
+from needs.views.sharing import cards as card_views
 from tests.factories import make_card, make_need
 
 pytestmark = pytest.mark.django_db
-CREATE = reverse("needs:card_create")
+CREATE = reverse("sharing:card_create")
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")  # UTC-7 on 10 March 2026 (daylight saving since 8 March)
 
 
@@ -53,7 +53,7 @@ def test_a_card_expiring_on_10_march_works_until_that_day_ends_in_the_owners_zon
     with time_machine.travel(dt.datetime(2026, 3, 11, 0, 0, tzinfo=LA), tick=False):
         assert _opens(client, card) == 404
         client.force_login(alice)
-        listing = client.get(reverse("needs:cards")).content.decode()
+        listing = client.get(reverse("sharing:cards")).content.decode()
         assert "works until the end of 10 Mar 2026" in listing
 
 
@@ -100,7 +100,7 @@ def test_a_stop_date_more_than_a_year_ahead_is_refused_with_a_message(client, al
 
 @pytest.fixture
 def small_limit(monkeypatch):
-    monkeypatch.setattr(share_views, "CARD_RATE", (2, 60))
+    monkeypatch.setattr(card_views, "CARD_RATE", (2, 60))
     with time_machine.travel(dt.datetime(2026, 6, 10, 12, 0, 5, tzinfo=dt.UTC), tick=False):
         yield
 

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from needs.models import CatalogueNeed, Category, Need
-from needs.services import catalogue_load
+from needs.models.needs import CatalogueNeed, Category, Need
+from needs.services.needs import catalogue_load
 from tests.factories import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -111,8 +111,9 @@ def test_admin_filters_and_bulk_deactivates(staff_client, catalogue):
 def test_admin_registers_no_person_written_model(staff_client):
     from django.contrib import admin
 
-    from needs.crypto import DataKey
-    from needs.models import CheckIn, Profile
+    from needs.models.accounts import Profile
+    from needs.models.keys import DataKey
+    from needs.models.needs import CheckIn
 
     for model in (Need, CheckIn, Profile, DataKey):
         assert model not in admin.site._registry

@@ -9,7 +9,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from needs.models import CheckIn, Profile
+from needs.models.accounts import Profile
+from needs.models.needs import CheckIn
 from tests.factories import make_checkin, make_need
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from needs.crypto import DataKey, JournalLocked, data_key_for, open_text, rotate_data_keys, seal_text
-from needs.models import CheckIn, Need
+from needs.models.keys import DataKey
+from needs.models.needs import CheckIn, Need
+from needs.privacy.crypto import JournalLocked, data_key_for, open_text, rotate_data_keys, seal_text
 from tests.factories import make_checkin, make_need
 
 pytestmark = pytest.mark.django_db

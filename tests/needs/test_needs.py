@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from needs.models import CheckIn, Need
+from needs.models.needs import CheckIn, Need
 from tests.factories import make_checkin, make_need
 
 pytestmark = pytest.mark.django_db

@@ -11,17 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import Reminder
-from journal.reminders import send_due
-from needs.models import CheckIn, Profile
-from needs.openness import (
+from journal.services.reminders import send_due
+from needs.models.accounts import Profile
+from needs.models.needs import CheckIn
+from needs.models.relationships import PausePlan, Relationship, RelationshipRating
+from needs.models.sharing import (
     Answer,
     Card,
     Connection,
     Invitation,
     LoveProfile,
-    PausePlan,
-    Relationship,
-    RelationshipRating,
     SharedNeed,
     Statement,
     token_hash,
@@ -54,7 +53,7 @@ def needs(alice):
 
 def test_writing_and_editing_a_needs_statement(client, alice, needs):
     client.force_login(alice)
-    url = reverse("needs:statement_create", args=[needs[0].pk])
+    url = reverse("sharing:statement_create", args=[needs[0].pk])
     bad = client.post(
         url, {"observation": "When plans changed", "feeling": "", "need_words": "", "request": ""}
     )
@@ -73,7 +72,7 @@ def test_writing_and_editing_a_needs_statement(client, alice, needs):
 def test_statements_and_love_profile_are_encrypted_at_rest(client, alice, needs):
     make_statement(alice, needs[0], "STATEMENT-SECRET")
     client.force_login(alice)
-    client.post(reverse("needs:love_profile"), {"text": "PROFILE-SECRET words", "needs": [needs[0].pk]})
+    client.post(reverse("sharing:love_profile"), {"text": "PROFILE-SECRET words", "needs": [needs[0].pk]})
     assert LoveProfile.objects.get().needs.get() == needs[0]
     make_relationship(alice, "NICKNAME-SECRET")
     with db.cursor() as cursor:
@@ -88,9 +87,9 @@ def test_statements_and_love_profile_are_encrypted_at_rest(client, alice, needs)
 
 def test_a_card_link_has_at_least_128_bits_and_only_its_hash_is_stored(client, alice, needs):
     client.force_login(alice)
-    client.post(reverse("needs:card_create"), {"label": "For Sam", "needs": [needs[0].pk, needs[1].pk]})
+    client.post(reverse("sharing:card_create"), {"label": "For Sam", "needs": [needs[0].pk, needs[1].pk]})
     card = Card.objects.get()
-    page = client.get(reverse("needs:cards")).content.decode()
+    page = client.get(reverse("sharing:cards")).content.decode()
     token = re.search(r"/c/([A-Za-z0-9_-]+)/", page).group(1)
     assert len(token) * 6 >= 128 and card.token_hash == token_hash(token)
     assert token not in repr(Card.objects.values_list()) and "For Sam" not in repr(Card.objects.values_list())
@@ -128,7 +127,7 @@ def test_unknown_altered_expired_and_revoked_links_give_one_uniform_404(client, 
     expired = make_card(alice, needs[:1], expires_at=timezone.now() - dt.timedelta(minutes=1))
     revoked = make_card(alice, needs[:1])
     client.force_login(alice)
-    client.post(reverse("needs:card_revoke", args=[revoked.pk]))
+    client.post(reverse("sharing:card_revoke", args=[revoked.pk]))
     client.logout()
     altered = live.plain_token[:-1] + ("A" if live.plain_token[-1] != "A" else "B")
     bodies = set()
@@ -154,7 +153,7 @@ def test_the_public_card_is_rate_limited_per_address(client, alice, needs):
 def test_card_form_refuses_bad_input(client, alice, bob, needs):
     bobs = make_need(bob, "Bob's")
     client.force_login(alice)
-    url = reverse("needs:card_create")
+    url = reverse("sharing:card_create")
     assert "Choose at least one need" in client.post(url, {"label": "x"}).content.decode()
     assert "isn’t yours" in client.post(url, {"label": "x", "needs": [bobs.pk]}).content.decode()
     assert (
@@ -174,20 +173,20 @@ def test_card_form_refuses_bad_input(client, alice, bob, needs):
 
 def test_partners_connect_share_answer_and_disconnect(client, alice, bob, needs):
     client.force_login(alice)
-    client.post(reverse("needs:partners"))
+    client.post(reverse("sharing:partners"))
     invitation = Invitation.objects.get()
     code = invitation.reveal("code", owner=alice)
-    assert "own invitation" in client.post(reverse("needs:partner_join"), {"code": code}).content.decode()
+    assert "own invitation" in client.post(reverse("sharing:partner_join"), {"code": code}).content.decode()
 
     client.force_login(bob)
-    assert "doesn’t work" in client.post(reverse("needs:partner_join"), {"code": "nope"}).content.decode()
-    response = client.post(reverse("needs:partner_join"), {"code": code})
+    assert "doesn’t work" in client.post(reverse("sharing:partner_join"), {"code": "nope"}).content.decode()
+    response = client.post(reverse("sharing:partner_join"), {"code": code})
     connection = Connection.objects.get()
-    assert response["Location"] == reverse("needs:partner_detail", args=[connection.pk])
+    assert response["Location"] == reverse("sharing:partner_detail", args=[connection.pk])
     carol = make_person("carol@example.com")
     client.force_login(carol)
     assert (
-        "doesn’t work" in client.post(reverse("needs:partner_join"), {"code": code}).content.decode()
+        "doesn’t work" in client.post(reverse("sharing:partner_join"), {"code": code}).content.decode()
     )  # one-time
 
     bobs = make_need(bob, "Bob's walks", "physical")
@@ -195,13 +194,13 @@ def test_partners_connect_share_answer_and_disconnect(client, alice, bob, needs)
     shared_words = make_statement(alice, needs[0], "SHARED-WORDS")
     kept_words = make_statement(alice, needs[1], "KEPT-WORDS")
     client.force_login(alice)
-    share = reverse("needs:partner_share", args=[connection.pk])
+    share = reverse("sharing:partner_share", args=[connection.pk])
     refused = client.post(share, {"needs": [needs[0].pk], "statements": [kept_words.pk]}).content.decode()
     assert "a need you aren’t sharing" in refused
     client.post(share, {"needs": [needs[0].pk, needs[1].pk], "statements": [shared_words.pk]})
     client.force_login(bob)
-    client.post(reverse("needs:partner_share", args=[connection.pk]), {"needs": [bobs.pk]})
-    page = client.get(reverse("needs:partner_detail", args=[connection.pk])).content.decode()
+    client.post(reverse("sharing:partner_share", args=[connection.pk]), {"needs": [bobs.pk]})
+    page = client.get(reverse("sharing:partner_detail", args=[connection.pk])).content.decode()
     assert (
         "Rest" in page and "Being heard" in page and "Room to think" not in page and "Hidden need" not in page
     )
@@ -209,25 +208,25 @@ def test_partners_connect_share_answer_and_disconnect(client, alice, bob, needs)
     assert "request SHARED-WORDS" in page and "KEPT-WORDS" not in page
     shared = SharedNeed.objects.get(owner=alice, need=needs[0])
     client.post(
-        reverse("needs:partner_answer", args=[connection.pk, shared.pk]),
+        reverse("sharing:partner_answer", args=[connection.pk, shared.pk]),
         {"kind": "offer", "note": "Sundays are yours"},
     )
     mine = SharedNeed.objects.get(owner=bob)
     assert (
         client.post(
-            reverse("needs:partner_answer", args=[connection.pk, mine.pk]), {"kind": "offer"}
+            reverse("sharing:partner_answer", args=[connection.pk, mine.pk]), {"kind": "offer"}
         ).status_code
         == 404
     )
     client.force_login(alice)
-    page = client.get(reverse("needs:partner_detail", args=[connection.pk])).content.decode()
+    page = client.get(reverse("sharing:partner_detail", args=[connection.pk])).content.decode()
     assert "I can offer this: “Sundays are yours”" in page
     assert "SECRET-MET" not in page
 
-    client.post(reverse("needs:partner_end", args=[connection.pk]))
+    client.post(reverse("sharing:partner_end", args=[connection.pk]))
     for person in (alice, bob):
         client.force_login(person)
-        assert client.get(reverse("needs:partner_detail", args=[connection.pk])).status_code == 404
+        assert client.get(reverse("sharing:partner_detail", args=[connection.pk])).status_code == 404
     assert Answer.objects.count() == 1
 
 
@@ -249,7 +248,7 @@ def test_a_partner_walking_every_url_reaches_nothing_unchosen(client, alice, bob
         for method in ("get", "post"):
             response = getattr(client, method)(reverse(name, kwargs={"pk": objects[kind].pk}))
             assert response.status_code in (404, 405), (name, method)
-    page = client.get(reverse("needs:partner_detail", args=[connection.pk])).content.decode()
+    page = client.get(reverse("sharing:partner_detail", args=[connection.pk])).content.decode()
     assert "Rest" in page and "Being heard" not in page
 
 
@@ -358,7 +357,7 @@ def test_sharing_pages_stay_within_their_query_budgets(
     card = Card.objects.first()
     client.force_login(alice)
     client.get("/")
-    for url, budget in [(reverse("needs:cards"), 10), (reverse("needs:partner_detail", args=[connection.pk]), 14),
+    for url, budget in [(reverse("sharing:cards"), 10), (reverse("sharing:partner_detail", args=[connection.pk]), 14),
                         (reverse("needs:relationships"), 10), (f"/c/{card.reveal('token', owner=alice)}/", 14)]:  # fmt: skip
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200, url

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from needs.models import CheckIn
+from needs.models.needs import CheckIn
 from tests.factories import make_history
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,10 @@ import time_machine
 from django.db import IntegrityError, connection
 from django.urls import reverse
 
-from needs.models import CatalogueNeed, CheckIn, LoveProfile, Need, PausePlan
-from needs.services import catalogue_load
+from needs.models.needs import CatalogueNeed, CheckIn, Need
+from needs.models.relationships import PausePlan
+from needs.models.sharing import LoveProfile
+from needs.services.needs import catalogue_load
 from tests.factories import make_need, make_relationship, quick_checkin_data
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +123,7 @@ def test_adopting_from_the_catalogue_twice_at_once_adopts_once(client, alice):
 def test_the_love_profile_sent_twice_at_once_is_one_profile_with_the_last_words(client, alice):
     need = make_need(alice)
     client.force_login(alice)
-    url = reverse("needs:love_profile")
+    url = reverse("sharing:love_profile")
     assert client.post(url, {"text": "Tea brought to me.", "needs": [need.pk]}).status_code == 302
     with twin_first("needs_loveprofile") as refused:
         response = client.post(url, {"text": "Tea brought to me, unasked.", "needs": [need.pk]})

@@ -21,10 +21,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 
-from journal.history import history_create
+from journal.devdata import history_create
 from journal.models import Reflection
-from needs.models import CheckIn
-from needs.services import local_today
+from needs.models.needs import CheckIn
+from needs.services.accounts import local_today
 
 HEAVY = "bench-decade@attune.invalid"
 LUA = """

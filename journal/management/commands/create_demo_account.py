@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from journal.demo import demo_data_create
+from journal.devdata import demo_data_create
 from needs import pagecache
 
 DEMO_EMAIL = "demo@attune.local"

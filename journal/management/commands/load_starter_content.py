@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from journal.services import prompts_load
+from journal.services.prompts import prompts_load
 from needs import pagecache
-from needs.services import catalogue_load
+from needs.services.needs import catalogue_load
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from journal.services import trash_purge
+from journal.services.reflections import trash_purge
 from needs import pagecache
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from journal.reminders import send_due
+from journal.services.reminders import send_due
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from needs.crypto import JournalLocked, current_master, rotate_data_keys
+from needs.privacy.crypto import JournalLocked, current_master, rotate_data_keys
 
 
 class Command(BaseCommand):

@@ -1,0 +1,140 @@
+"""Sample data for the local demo account (`manage.py create_demo_account`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+
+from journal.models import Reflection
+from needs.models.needs import CatalogueNeed, Category, CheckIn, Need
+from needs.services.accounts import local_today, profile_for
+from needs.services.needs import needs_adopt
+
+DEMO_NEEDS = [
+    "restful-sleep",
+    "moving-your-body",
+    "being-heard",
+    "room-to-think",
+    "moments-of-awe",
+    "belonging",
+]
+
+
+DEMO_REFLECTIONS = [
+    (1, "A slower Sunday", "Turned the phone off until noon. I noticed how much **quieter** my head gets."),
+    (6, "Asking for help", "I told a friend I needed someone to *just listen*. It was easier than I feared."),
+    (20, "", "Tired again. I keep saying yes to evening plans when what I need is an early night."),
+    (
+        45,
+        "Walk by the river",
+        "Forty minutes outside and the knot in my shoulders loosened.\n\n- more of this\n- less scrolling",
+    ),
+    (90, "Starting out", "First entry. Writing down what I need feels strange, and useful."),
+]
+
+
+DEMO_NOTES = ["A slow morning helped.", "Too many late nights this week.", "Long walk with a friend.", ""]
+
+
+def demo_data_create(*, user) -> str:
+    """Give the demo person 120 days of history. Idempotent: an account with needs is left alone."""
+    if Need.objects.for_user(user).exists():
+        return "sample data: already there"
+    profile = profile_for(user)
+    profile.time_zone_confirmed = True
+    profile.save()
+    wanted = list(CatalogueNeed.objects.filter(slug__in=DEMO_NEEDS))
+    if len(wanted) < 4:
+        wanted = list(CatalogueNeed.objects.filter(is_active=True).order_by("category", "name")[::12][:6])
+    needs = needs_adopt(user=user, catalogue_needs=wanted)
+    rng = random.Random(7)  # the same history every time
+    today = local_today(user)
+    checkins = []
+    for need_index, need in enumerate(needs):
+        level = 4 + need_index % 4
+        for back in range(120, -1, -1):
+            if rng.random() < 0.25:
+                continue
+            level = max(0, min(10, level + rng.choice([-1, 0, 0, 1]) + (1 if back < 40 and level < 6 else 0)))
+            checkin = CheckIn(owner=user, need=need, date=today - dt.timedelta(days=back), score=level)
+            checkin.seal("note", rng.choice(DEMO_NOTES) if back % 9 == 0 else "", owner=user)
+            checkins.append(checkin)
+    CheckIn.objects.bulk_create(checkins)
+    reflections = 0
+    for back, title, body in DEMO_REFLECTIONS:
+        reflection = Reflection(owner=user, date=today - dt.timedelta(days=back))
+        reflection.seal("title", title, owner=user)
+        reflection.seal("body", body, owner=user)
+        reflection.anxiety, reflection.confidence = rng.randint(2, 7), rng.randint(3, 8)
+        reflection.save()
+        reflection.needs.set(rng.sample(needs, k=min(2, len(needs))))
+        reflections += 1
+    return f"sample data: {len(needs)} needs, {len(checkins)} check-ins, {reflections} reflections"
+
+
+WORDS = (
+    "quiet morning walk tired rested friend listened work deadline sleep early late coffee rain sun garden "
+    "call sister brother partner cooked dinner read book music breath slow heavy light hopeful worried calm "
+    "honest asked needed time alone space boundaries grateful noticed body shoulders tense easy laughter"
+).split()
+
+
+def _text(rng: random.Random, size: int) -> str:
+    words, length = [], 0
+    while length < size:
+        word = rng.choice(WORDS)
+        words.append(word)
+        length += len(word) + 1
+    sentences = [" ".join(words[i : i + 12]).capitalize() + "." for i in range(0, len(words), 12)]
+    return " ".join(sentences)[:size]
+
+
+def history_create(
+    *,
+    user,
+    today: dt.date,
+    days: int,
+    needs: int = 40,
+    reflection_size: int = 2000,
+    reflections_every: int = 1,
+    seed: int = 1,
+) -> dict:
+    """`needs` needs with one check-in a day each for `days` days, and a reflection every
+    `reflections_every` days (~`reflection_size` characters, with feelings and two linked needs)."""
+    rng = random.Random(seed)
+    categories = list(Category.values)
+    made = []
+    for index in range(needs):
+        need = Need(
+            owner=user, name=f"Need {index + 1:02d}", category=categories[index % 4], importance=1 + index % 5
+        )
+        need.seal("met_looks_like", f"What need {index + 1} looks like when met.", owner=user)
+        made.append(need)
+    Need.objects.bulk_create(made)
+    checkins = []
+    for need in made:
+        phase = rng.random() * math.tau
+        for back in range(days):
+            day = today - dt.timedelta(days=back)
+            wave = 5 + 3 * math.sin(back / 45 + phase) + rng.uniform(-1.5, 1.5)
+            checkins.append(
+                CheckIn(owner=user, need=need, date=day, score=max(0, min(10, round(wave))), note="")
+            )
+    CheckIn.objects.bulk_create(checkins, batch_size=5000)
+    reflections = []
+    for back in range(0, days, reflections_every):
+        reflection = Reflection(owner=user, date=today - dt.timedelta(days=back))
+        reflection.seal("title", f"Day {back}", owner=user)
+        reflection.seal("body", _text(rng, reflection_size), owner=user)
+        reflection.anxiety, reflection.confidence = rng.randint(0, 10), rng.randint(0, 10)
+        reflections.append(reflection)
+    Reflection.objects.bulk_create(reflections, batch_size=1000)
+    through = Reflection.needs.through
+    links = [
+        through(reflection_id=r.pk, need_id=need.pk)
+        for r in reflections
+        for need in rng.sample(made, k=min(2, len(made)))
+    ]
+    through.objects.bulk_create(links, batch_size=5000)
+    return {"needs": len(made), "checkins": len(checkins), "reflections": len(reflections)}

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import calendar
+import contextlib
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from journal.models import Reflection
+from journal.services.reflections import (
+    trash_purge,  # noqa: F401
+)
+from needs.models.needs import CheckIn
+
+# --- Calendar and "on this day" -------------------------------------------------------------------
+
+
+@dataclass
+class Day:
+    date: dt.date | None
+    reflections: int = 0
+    checked_in: bool = False
+    is_today: bool = False
+
+
+# Journal dates run from here (a Monday) to the person's today: the calendar and the weekly review show
+# nothing outside, and their previous/next links stop at the edges instead of leaving the date range.
+FIRST_JOURNAL_DAY = dt.date(1900, 1, 1)
+
+
+MONTH_PARAM = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
+
+
+def month_from_param(value: str, today: dt.date) -> dt.date | None:
+    """The first day of the month named `YYYY-MM`, if it is one the calendar shows (1900 up to next month)."""
+    match = MONTH_PARAM.fullmatch(value)
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not 1 <= month <= 12:
+        return None
+    first = dt.date(year, month, 1)
+    return first if FIRST_JOURNAL_DAY <= first <= last_calendar_month(today) else None
+
+
+def last_calendar_month(today: dt.date) -> dt.date:
+    """The calendar reaches one month ahead, so the days to come can be seen."""
+    return (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def week_from_param(value: str, today: dt.date) -> dt.date | None:
+    """The Monday of the week holding an ISO date, if that week is between 1900 and this week."""
+    try:
+        chosen = dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    monday = chosen - dt.timedelta(days=chosen.weekday())
+    this_monday = today - dt.timedelta(days=today.weekday())
+    return monday if FIRST_JOURNAL_DAY <= monday <= this_monday else None
+
+
+def month_calendar(*, user, year: int, month: int, today: dt.date) -> list[list[Day]]:
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    counts: dict[dt.date, int] = defaultdict(int)
+    for day in (
+        Reflection.objects.for_user(user)
+        .live()
+        .filter(date__range=(first, last))
+        .values_list("date", flat=True)
+    ):
+        counts[day] += 1
+    checked = set(
+        CheckIn.objects.for_user(user)
+        .filter(date__range=(first, last))
+        .values_list("date", flat=True)
+        .distinct()
+    )
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append(
+            [
+                Day(d, counts.get(d, 0), d in checked, d == today) if d.month == month else Day(None)
+                for d in week
+            ]
+        )
+    return weeks
+
+
+ON_THIS_DAY_YEARS = 150
+
+
+def on_this_day(*, user, today: dt.date, limit: int = 5) -> list[Reflection]:
+    """Reflections written on this month and day in earlier years (29 February: in leap years).
+
+    Exact dates rather than month/day arithmetic, so the (owner, date) index answers it however long the
+    journal is.
+    """
+    dates = []
+    for back in range(1, ON_THIS_DAY_YEARS + 1):
+        with contextlib.suppress(ValueError):  # 29 February in a common year
+            dates.append(today.replace(year=today.year - back))
+    return list(Reflection.objects.for_user(user).live().filter(date__in=dates).order_by("-date")[:limit])

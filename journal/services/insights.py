@@ -1,0 +1,263 @@
+"""Insights over time: weekly trends, feelings beside needs, patterns, most-linked needs, a year of days,
+and the weekly review. Each piece is one aggregate query, so pages stay fast with years of data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Avg, Count
+from django.db.models.functions import TruncWeek
+
+from journal.models import Reflection
+from needs.models.needs import Category, CheckIn, Need
+
+RANGES = {"30d": ("30 days", 30), "90d": ("90 days", 90), "1y": ("1 year", 365), "all": ("All time", None)}
+
+
+MIN_PAIRED_DAYS = 20  # fewer paired days than this and a correlation says nothing
+
+
+MIN_STRENGTH = 0.3
+
+
+def _week(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def need_weeks(user, since: dt.date | None, today: dt.date):
+    """[(need_id, name, category, week, average, count)] in one grouped query."""
+    queryset = CheckIn.objects.for_user(user).filter(date__lte=today)
+    if since:
+        queryset = queryset.filter(date__gte=since)
+    rows = (
+        queryset.annotate(week=TruncWeek("date"))
+        .values("need_id", "need__name", "need__category", "week")
+        .annotate(average=Avg("score"), count=Count("id"))
+        .order_by("week")
+    )
+    return [
+        (
+            r["need_id"],
+            r["need__name"],
+            r["need__category"],
+            _week(r["week"]),
+            float(r["average"]),
+            r["count"],
+        )
+        for r in rows
+    ]
+
+
+def category_trends(rows) -> list[tuple[str, str, list[tuple[dt.date, float]]]]:
+    sums: dict = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
+    for _, _, category, week, average, count in rows:
+        cell = sums[category][week]
+        cell[0] += average * count
+        cell[1] += count
+    return [
+        (value, label, [(week, round(total / n, 1)) for week, (total, n) in sorted(sums[value].items())])
+        for value, label in Category.choices
+        if sums[value]
+    ]
+
+
+def need_trends(rows) -> list[dict]:
+    needs: dict = {}
+    for need_id, name, category, week, average, _ in rows:
+        entry = needs.setdefault(need_id, {"id": need_id, "name": name, "category": category, "weekly": []})
+        entry["weekly"].append((week, round(average, 1)))
+    return sorted(needs.values(), key=lambda n: (n["category"], n["name"]))
+
+
+def overall_weekly(rows) -> dict[dt.date, float]:
+    sums: dict = defaultdict(lambda: [0.0, 0])
+    for _, _, _, week, average, count in rows:
+        sums[week][0] += average * count
+        sums[week][1] += count
+    return {week: round(total / n, 1) for week, (total, n) in sums.items()}
+
+
+def feelings_weekly(user, since, today) -> list[dict]:
+    queryset = Reflection.objects.for_user(user).live().filter(date__lte=today)
+    if since:
+        queryset = queryset.filter(date__gte=since)
+    rows = (
+        queryset.annotate(week=TruncWeek("date"))
+        .values("week")
+        .annotate(anxiety=Avg("anxiety"), confidence=Avg("confidence"))
+        .order_by("week")
+    )
+    return [
+        {
+            "week": _week(r["week"]),
+            "anxiety": round(float(r["anxiety"]), 1) if r["anxiety"] is not None else None,
+            "confidence": round(float(r["confidence"]), 1) if r["confidence"] is not None else None,
+        }
+        for r in rows
+    ]
+
+
+def pearson_from_sums(n: int, sx: float, sy: float, sxx: float, syy: float, sxy: float) -> float | None:
+    if n < MIN_PAIRED_DAYS:
+        return None
+    var_x, var_y = n * sxx - sx * sx, n * syy - sy * sy
+    if var_x <= 0 or var_y <= 0:
+        return None
+    return (n * sxy - sx * sy) / math.sqrt(var_x * var_y)
+
+
+@dataclass
+class Pattern:
+    need_name: str
+    category: str
+    feeling: str
+    r: float
+    days: int
+
+    @property
+    def sentence(self) -> str:
+        feeling = "anxiety" if self.feeling == "anxiety" else "self-confidence"
+        direction = "higher" if self.r > 0 else "lower"
+        strength = "often" if abs(self.r) >= 0.5 else "somewhat"
+        return (
+            f"On days when “{self.need_name}” was better met, your {feeling} was {strength} {direction} "
+            f"— a pattern across {self.days} days, not proof of a cause."
+        )
+
+
+# Per need: the sums a Pearson correlation needs, pairing each day's score with that day's average feeling.
+# One grouped query over a year of check-ins, so the page doesn't pull thousands of rows into Python.
+PATTERN_SQL = """
+SELECT c.need_id, {sums}
+FROM needs_checkin c
+JOIN (
+    SELECT r.date AS day, AVG(r.anxiety) AS anxiety, AVG(r.confidence) AS confidence
+    FROM journal_reflection r
+    WHERE r.owner_id = %s AND r.deleted_at IS NULL AND r.date >= %s AND r.date <= %s
+    GROUP BY r.date
+) f ON f.day = c.date
+WHERE c.owner_id = %s AND c.date >= %s AND c.date <= %s
+GROUP BY c.need_id
+"""
+
+
+FEELINGS = ("anxiety", "confidence")
+
+
+def _sums_sql() -> str:
+    parts = []
+    for name in FEELINGS:
+        has = f"CASE WHEN f.{name} IS NOT NULL THEN 1 ELSE 0 END"
+        x = f"(c.score * {has})"
+        parts += [
+            f"SUM({has})",
+            f"SUM({x})",
+            f"SUM(COALESCE(f.{name}, 0))",
+            f"SUM({x} * c.score)",
+            f"SUM(COALESCE(f.{name}, 0) * COALESCE(f.{name}, 0))",
+            f"SUM(c.score * COALESCE(f.{name}, 0))",
+        ]
+    return ", ".join(parts)
+
+
+def feeling_patterns(user, today: dt.date, days: int = 365) -> list[Pattern]:
+    """Which needs move together with the feelings over the last year, where there is enough data."""
+    since = today - dt.timedelta(days=days - 1)
+    with connection.cursor() as cursor:
+        cursor.execute(PATTERN_SQL.format(sums=_sums_sql()), [user.pk, since, today, user.pk, since, today])
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    names = dict(
+        (str(pk), (name, category))
+        for pk, name, category in Need.objects.for_user(user).values_list("pk", "name", "category")
+    )
+    patterns = []
+    for row in rows:
+        need_id = str(uuid.UUID(str(row[0]))) if not isinstance(row[0], uuid.UUID) else str(row[0])
+        for index, feeling in enumerate(FEELINGS):
+            n, sx, sy, sxx, syy, sxy = (float(v or 0) for v in row[1 + index * 6 : 7 + index * 6])
+            r = pearson_from_sums(int(n), sx, sy, sxx, syy, sxy)
+            if r is not None and abs(r) >= MIN_STRENGTH and need_id in names:
+                name, category = names[need_id]
+                patterns.append(Pattern(name, category, feeling, round(r, 2), int(n)))
+    return sorted(patterns, key=lambda p: -abs(p.r))[:6]
+
+
+def most_linked(user, since, today, limit=8) -> list[dict]:
+    through = Reflection.needs.through
+    queryset = through.objects.filter(
+        reflection__owner=user, reflection__deleted_at__isnull=True, reflection__date__lte=today
+    )
+    if since:
+        queryset = queryset.filter(reflection__date__gte=since)
+    return list(
+        queryset.values("need_id", "need__name", "need__category")
+        .annotate(count=Count("id"))
+        .order_by("-count")[:limit]
+    )
+
+
+def year_of_days(user, today: dt.date) -> list[tuple[dt.date, float | None, int]]:
+    since = today - dt.timedelta(days=364)
+    averages = dict(
+        CheckIn.objects.for_user(user)
+        .filter(date__gte=since, date__lte=today)
+        .values("date")
+        .annotate(average=Avg("score"))
+        .values_list("date", "average")
+    )
+    written = dict(
+        Reflection.objects.for_user(user)
+        .live()
+        .filter(date__gte=since, date__lte=today)
+        .values("date")
+        .annotate(n=Count("id"))
+        .values_list("date", "n")
+    )
+    days = []
+    for offset in range(365):
+        day = since + dt.timedelta(days=offset)
+        average = averages.get(day)
+        days.append((day, round(float(average), 1) if average is not None else None, written.get(day, 0)))
+    return days
+
+
+def months_summary(days) -> list[dict]:
+    months: dict = {}
+    for day, average, reflections in days:
+        entry = months.setdefault(
+            day.replace(day=1), {"month": day.replace(day=1), "active": 0, "scores": [], "reflections": 0}
+        )
+        if average is not None or reflections:
+            entry["active"] += 1
+        if average is not None:
+            entry["scores"].append(average)
+        entry["reflections"] += reflections
+    for entry in months.values():
+        entry["average"] = round(sum(entry["scores"]) / len(entry["scores"]), 1) if entry["scores"] else None
+    return list(months.values())
+
+
+def week_changes(user, monday: dt.date) -> tuple[list[dict], list[dict], list[dict]]:
+    """Needs that rose, fell or held this week against the week before (weekly averages)."""
+    previous = monday - dt.timedelta(days=7)
+    rows = need_weeks(user, previous, monday + dt.timedelta(days=6))
+    by_need: dict = {}
+    for need_id, name, category, week, average, _ in rows:
+        entry = by_need.setdefault(need_id, {"name": name, "category": category, "id": need_id})
+        entry["this" if week == monday else "before"] = round(average, 1)
+    rose, fell, held = [], [], []
+    for entry in by_need.values():
+        if "this" not in entry or "before" not in entry:
+            continue
+        entry["change"] = round(entry["this"] - entry["before"], 1)
+        (rose if entry["change"] >= 0.5 else fell if entry["change"] <= -0.5 else held).append(entry)
+    rose.sort(key=lambda e: -e["change"])
+    fell.sort(key=lambda e: e["change"])
+    return rose, fell, held

@@ -1,0 +1,183 @@
+"""Reminder emails at the person's local time: what is due, sending once, and unsubscribing.
+
+`send_due(now)` is safe to run every minute from several machines at once: a reminder is claimed by
+inserting its (person, kind, local date) row first; only the run whose insert wins sends the email.
+Emails carry no journal text and no need names: a kind nudge and a link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zoneinfo
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from journal.models import Reminder, ReminderSent
+
+logger = logging.getLogger(__name__)
+
+
+# A reminder found late (the scheduler was down) is still sent within this window, never hours later.
+GRACE = dt.timedelta(hours=3)
+
+
+UNSUBSCRIBE_SALT = "attune.reminders.unsubscribe"
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def scheduled_at(local_date: dt.date, at: dt.time, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """The moment a local wall-clock time happens on a date.
+
+    A time that doesn't exist (skipped by a spring-forward change) is taken with the offset before the
+    change, so 02:30 becomes 03:30 local; a time that happens twice (fall-back) is its first occurrence.
+    Either way there is exactly one moment per date.
+    """
+    naive = dt.datetime.combine(local_date, at)
+    aware = naive.replace(tzinfo=zone, fold=0)
+    return aware.astimezone(dt.UTC)
+
+
+@dataclass
+class Due:
+    reminder: Reminder
+    kind: str
+    local_date: dt.date
+
+
+def due_reminders(now: dt.datetime) -> list[Due]:
+    due = []
+    for reminder in Reminder.objects.filter(models_enabled()).select_related("owner"):
+        zone = _zone(reminder.time_zone)
+        local_today = now.astimezone(zone).date()
+        for local_date in (local_today - dt.timedelta(days=1), local_today):
+            if reminder.daily_enabled:
+                moment = scheduled_at(local_date, reminder.daily_time, zone)
+                if moment <= now < moment + GRACE:
+                    due.append(Due(reminder, "daily", local_date))
+            if reminder.weekly_enabled and local_date.weekday() == reminder.weekly_day:
+                moment = scheduled_at(local_date, reminder.weekly_time, zone)
+                if moment <= now < moment + GRACE:
+                    due.append(Due(reminder, "weekly", local_date))
+    return due
+
+
+def models_enabled() -> Q:
+    return Q(daily_enabled=True) | Q(weekly_enabled=True)
+
+
+def unsubscribe_token(user_id: int, kind: str) -> str:
+    return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("k") not in {"daily", "weekly", "all"}:
+        return None
+    return data.get("u"), data["k"]
+
+
+def _absolute(path: str) -> str:
+    return settings.ATTUNE_SITE_URL.rstrip("/") + path
+
+
+def build_email(due: Due) -> EmailMessage:
+    user = due.reminder.owner
+    unsubscribe = _absolute(reverse("journal:unsubscribe", args=[unsubscribe_token(user.pk, due.kind)]))
+    if due.kind == "daily":
+        subject = "A few quiet minutes for you"
+        link = _absolute(reverse("home"))
+    else:
+        subject = "Your week, when you have a moment"
+        monday = due.local_date - dt.timedelta(days=due.local_date.weekday())
+        link = _absolute(reverse("journal:weekly_review") + f"?week={monday.isoformat()}")
+    body = render_to_string(f"emails/reminder_{due.kind}.txt", {"link": link, "unsubscribe": unsubscribe})
+    message = EmailMessage(subject=f"Attune: {subject}", body=body, to=[user.email])
+    message.extra_headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+    return message
+
+
+def send_pause_plan_check_backs(now: dt.datetime) -> int:
+    """On a pause plan's check-back day, at the person's reminder time, a nudge — if reminders are on.
+
+    The plan is claimed by setting `reminded_on` in one UPDATE, so concurrent runners send it once.
+    """
+    from needs.models.relationships import PausePlan
+
+    sent = 0
+    for reminder in Reminder.objects.filter(models_enabled()).select_related("owner"):
+        zone = _zone(reminder.time_zone)
+        local_today = now.astimezone(zone).date()
+        at = reminder.daily_time if reminder.daily_enabled else reminder.weekly_time
+        moment = scheduled_at(local_today, at, zone)
+        if not (moment <= now < moment + GRACE):
+            continue
+        for plan in PausePlan.objects.filter(
+            owner=reminder.owner, check_back_on__lte=local_today, reminded_on__isnull=True
+        ):
+            if not PausePlan.objects.filter(pk=plan.pk, reminded_on__isnull=True).update(
+                reminded_on=local_today
+            ):
+                continue  # another runner claimed it
+            link = _absolute(reverse("needs:relationship_detail", args=[plan.relationship_id]))
+            unsubscribe = _absolute(
+                reverse("journal:unsubscribe", args=[unsubscribe_token(reminder.owner_id, "all")])
+            )
+            body = render_to_string("emails/pause_check_back.txt", {"link": link, "unsubscribe": unsubscribe})
+            message = EmailMessage(
+                subject="Attune: a check-back you planned", body=body, to=[reminder.owner.email]
+            )
+            message.extra_headers = {
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+            try:
+                message.send()
+            except Exception:
+                logger.exception("Check-back email failed for person %s", reminder.owner_id)
+                PausePlan.objects.filter(pk=plan.pk).update(reminded_on=None)
+                continue
+            sent += 1
+    return sent
+
+
+def send_due(now: dt.datetime) -> int:
+    """Send every reminder due at `now`, each at most once. Returns how many were sent."""
+    sent = send_pause_plan_check_backs(now)
+    for due in due_reminders(now):
+        try:
+            with transaction.atomic():
+                claim = ReminderSent.objects.create(
+                    owner=due.reminder.owner, kind=due.kind, local_date=due.local_date
+                )
+        except IntegrityError:
+            continue  # already sent, or another runner is sending it right now
+        try:
+            build_email(due).send()
+        except Exception:
+            # Free the claim so the next run can try again; log without any personal content.
+            logger.exception("Reminder email failed for person %s", due.reminder.owner_id)
+            claim.delete()
+            continue
+        sent += 1
+    return sent

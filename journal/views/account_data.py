@@ -1,0 +1,167 @@
+"""Your data: export (JSON, Markdown, CSV), import, and deleting the account. Each asks for recent
+reauthentication first (allauth)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from allauth.account.decorators import reauthentication_required
+from allauth.usersessions.models import UserSession
+from django import forms
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from journal.portability import export, imports
+from needs.privacy.crypto import data_key_for
+
+CONFIRMATION = "delete my journal"
+
+
+class RangeForm(forms.Form):
+    date_from = forms.DateField(
+        label="From (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("The start of the date range is after its end.")
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="An Attune export (.json)")
+
+
+class DeleteForm(forms.Form):
+    confirmation = forms.CharField(label=f"Type “{CONFIRMATION}” to confirm", max_length=100)
+
+    def clean_confirmation(self):
+        if " ".join(self.cleaned_data["confirmation"].lower().split()) != CONFIRMATION:
+            raise forms.ValidationError(
+                f"Type exactly “{CONFIRMATION}” — or leave this page to keep everything."
+            )
+        return self.cleaned_data["confirmation"]
+
+
+@require_safe
+def data_page(request):
+    return render(
+        request,
+        "journal/data.html",
+        {
+            "range_form": RangeForm(),
+            "import_form": ImportForm(),
+            "max_mb": imports.MAX_BYTES // (1024 * 1024),
+        },
+    )
+
+
+def _download(request, kind: str):
+    form = RangeForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "journal/data.html",
+            {"range_form": form, "import_form": ImportForm(), "max_mb": imports.MAX_BYTES // (1024 * 1024)},
+            status=400,
+        )
+    date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    # Open the person's data key before the first byte goes out: a missing master key raises JournalLocked
+    # here, and the middleware answers with the locked-journal page, not a download that breaks off.
+    data_key_for(request.user)
+    stamp = dt.date.today().isoformat()
+    if kind == "json":
+        chunks = (
+            c.encode("utf-8")
+            for c in export.json_chunks(user=request.user, date_from=date_from, date_to=date_to)
+        )
+        response = StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
+        filename = f"attune-export-{stamp}.json"
+    elif kind == "csv":
+        chunks = (
+            c.encode("utf-8")
+            for c in export.csv_chunks(user=request.user, date_from=date_from, date_to=date_to)
+        )
+        response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+        filename = f"attune-checkins-{stamp}.csv"
+    else:
+        chunks = export.markdown_zip_chunks(user=request.user, date_from=date_from, date_to=date_to)
+        response = StreamingHttpResponse(chunks, content_type="application/zip")
+        filename = f"attune-journal-{stamp}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+@reauthentication_required
+def export_json(request):
+    return _download(request, "json")
+
+
+@require_safe
+@reauthentication_required
+def export_markdown(request):
+    return _download(request, "markdown")
+
+
+@require_safe
+@reauthentication_required
+def export_csv(request):
+    return _download(request, "csv")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@reauthentication_required
+def import_page(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = error = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > imports.MAX_BYTES:
+                raise imports.ImportRefused(
+                    f"This file is larger than {imports.MAX_BYTES // (1024 * 1024)} MB, more than any Attune export."
+                )
+            report = imports.import_file(user=request.user, raw=upload.read())
+        except imports.ImportRefused as refused:
+            error = str(refused)
+    return render(request, "journal/import.html", {"form": form, "report": report, "error": error})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@reauthentication_required
+def delete_account(request):
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        with transaction.atomic():
+            keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+            Session.objects.filter(session_key__in=keys).delete()
+            # Every owned row goes with the user (on_delete=CASCADE), the data key with them: any backup of
+            # their ciphertext can no longer be opened.
+            user.delete()
+        logout(request)
+        return redirect("journal:goodbye")
+    context = {
+        "form": form,
+        "confirmation": CONFIRMATION,
+        "key_destroyed_within_days": settings.ATTUNE_KEY_RETIREMENT_DAYS,
+    }
+    return render(request, "journal/delete_account.html", context)
+
+
+@require_safe
+@login_not_required
+def goodbye(request):
+    return render(request, "journal/goodbye.html")

@@ -1,0 +1,67 @@
+"""The settings page (profile and reminders) and one-click unsubscribe from reminder emails."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from journal.forms import ReminderForm
+from journal.models import Reminder
+from journal.services.reminders import read_unsubscribe_token
+from needs.forms.accounts import ProfileSettingsForm
+from needs.services.accounts import profile_for
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def settings_page(request):
+    profile = profile_for(request.user)
+    reminder, _ = Reminder.objects.get_or_create(
+        owner=request.user, defaults={"time_zone": profile.time_zone}
+    )
+    posted = request.POST if request.method == "POST" else None
+    profile_form = ProfileSettingsForm(posted, instance=profile, prefix="profile")
+    reminder_form = ReminderForm(posted, instance=reminder, prefix="reminder")
+    if request.method == "POST" and profile_form.is_valid() and reminder_form.is_valid():
+        with transaction.atomic():
+            profile = profile_form.save(commit=False)
+            profile.time_zone_confirmed = True
+            profile.save()
+            reminder = reminder_form.save(commit=False)
+            reminder.time_zone = profile.time_zone  # reminders follow the person's zone
+            reminder.save()
+        messages.success(request, "Settings saved.")
+        return redirect("journal:settings")
+    return render(
+        request, "journal/settings.html", {"profile_form": profile_form, "reminder_form": reminder_form}
+    )
+
+
+@login_not_required
+@csrf_exempt  # the signed token is the authorisation; mail clients post here for one-click unsubscribe
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token):
+    found = read_unsubscribe_token(token)
+    if found is None:
+        raise Http404("This unsubscribe link isn't valid.")
+    user_id, kind = found
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        raise Http404
+    label = {"daily": "daily reminders", "weekly": "the weekly review", "all": "all reminder emails"}[kind]
+    if request.method == "POST":
+        changes = {}
+        if kind in {"daily", "all"}:
+            changes["daily_enabled"] = False
+        if kind in {"weekly", "all"}:
+            changes["weekly_enabled"] = False
+        Reminder.objects.filter(owner=user).update(**changes)
+        response = render(request, "journal/unsubscribe.html", {"done": True, "label": label})
+    else:
+        response = render(request, "journal/unsubscribe.html", {"done": False, "label": label})
+    # The token in this page's address is a working link: never hand it on to the next page as a Referer.
+    response["Referrer-Policy"] = "no-referrer"
+    return response

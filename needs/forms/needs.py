@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from needs.forms.fields import LongText, without_maxlength
+from needs.models.needs import CatalogueNeed, Need
+
+
+class NeedForm(forms.ModelForm):
+    met_looks_like = LongText(
+        label="What it looks like when this need is met",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="In your own words. Only you can read this.",
+    )
+    what_helps = LongText(
+        label="What helps meet it",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="People, habits, places — anything that makes a difference.",
+    )
+
+    class Meta:
+        model = Need
+        fields = ["name", "category", "importance"]
+        widgets = {"category": forms.RadioSelect}
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.fields["importance"] = forms.TypedChoiceField(
+            label="How important is it to you?",
+            choices=[(n, str(n)) for n in range(1, 6)],
+            coerce=int,
+            widget=forms.RadioSelect(attrs={"class": "importance-choice"}),
+            help_text="1 is “nice to have”, 5 is “I can’t do without it”.",
+            initial=3,
+        )
+        self.fields["name"].help_text = (
+            "A short name. Names are stored unencrypted, so your needs can be sorted and charted: keep anything "
+            "private for the two boxes below, which are encrypted."
+        )
+        self.fields["category"].choices = self.fields["category"].choices[1:]  # no empty choice
+        if not self.instance._state.adding:  # UUID keys exist before saving: ask the state
+            for name in Need.sealed_fields:
+                self.initial[name] = self.instance.reveal(name, owner=owner)
+        without_maxlength(self)
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError("Give this need a name.")
+        clash = Need.objects.for_user(self.owner).filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError("You already have a need with this name.")
+        return name
+
+    def save(self, commit: bool = True) -> Need:
+        need = super().save(commit=False)
+        if need.owner_id is None:
+            need.owner = self.owner
+        for name in Need.sealed_fields:
+            need.seal(name, self.cleaned_data[name], owner=self.owner)
+        if commit:
+            need.save()
+        return need
+
+
+class AdoptForm(forms.Form):
+    catalogue_needs = forms.ModelMultipleChoiceField(
+        queryset=CatalogueNeed.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one need to add.",
+            "invalid_choice": "One of the chosen needs is no longer offered or is already yours.",
+            "invalid_pk_value": "One of the chosen needs is no longer offered or is already yours.",
+        },
+    )
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        adopted = (
+            Need.objects.for_user(owner).filter(catalogue_need__isnull=False).values("catalogue_need_id")
+        )
+        self.fields["catalogue_needs"].queryset = CatalogueNeed.objects.filter(is_active=True).exclude(
+            pk__in=adopted
+        )

@@ -1,0 +1,160 @@
+"""Operations on needs that span models or run from both views and commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from statistics import mean
+
+from django.db import transaction
+
+from needs.models.needs import Category, CheckIn, Need
+
+# --- Check-ins ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def checkins_save(*, user, date: dt.date, ratings: dict[Need, tuple[int | None, str]]) -> int:
+    """Save one date's ratings: create or update one check-in per need and date, never a duplicate.
+
+    A need rated None is left as it was (an existing check-in is kept).
+    """
+    existing = {c.need_id: c for c in CheckIn.objects.for_user(user).filter(date=date)}
+    saved = 0
+    for need, (score, note) in ratings.items():
+        if score is None:
+            continue
+        checkin = existing.get(need.pk) or CheckIn(owner=user, need=need, date=date)
+        checkin.score = score
+        checkin.seal("note", note, owner=user)
+        checkin.save()
+        saved += 1
+    return saved
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def weekly_averages(points: list[tuple[dt.date, int]]) -> list[tuple[dt.date, float]]:
+    """[(date, score)] → [(Monday of the week, average score)], oldest first."""
+    weeks: dict[dt.date, list[int]] = defaultdict(list)
+    for day, score in points:
+        weeks[week_start(day)].append(score)
+    return [(week, round(mean(scores), 1)) for week, scores in sorted(weeks.items())]
+
+
+def sparklines(*, user, needs: list[Need], today: dt.date, weeks: int = 12) -> dict:
+    """{need id: [(week, average)]} for the last `weeks` weeks, in one query."""
+    since = week_start(today) - dt.timedelta(weeks=weeks - 1)
+    rows = (
+        CheckIn.objects.for_user(user)
+        .filter(need__in=[n.pk for n in needs], date__gte=since, date__lte=today)
+        .values_list("need_id", "date", "score")
+    )
+    points: dict = defaultdict(list)
+    for need_id, day, score in rows:
+        points[need_id].append((day, score))
+    return {need_id: weekly_averages(values) for need_id, values in points.items()}
+
+
+def average(values: list[int]) -> float | None:
+    return round(mean(values), 1) if values else None
+
+
+@dataclass
+class Comparison:
+    recent: float | None
+    before: float | None
+    recent_count: int
+    before_count: int
+
+    @property
+    def change(self) -> float | None:
+        if self.recent is None or self.before is None:
+            return None
+        return round(self.recent - self.before, 1)
+
+
+def compare_windows(points: list[tuple[dt.date, int]], *, today: dt.date, days: int = 30) -> Comparison:
+    """The last `days` days against the `days` before them."""
+    recent_start = today - dt.timedelta(days=days - 1)
+    before_start = recent_start - dt.timedelta(days=days)
+    recent = [s for d, s in points if recent_start <= d <= today]
+    before = [s for d, s in points if before_start <= d < recent_start]
+    return Comparison(average(recent), average(before), len(recent), len(before))
+
+
+@dataclass
+class WheelSlice:
+    category: str
+    label: str
+    now: float | None
+    earlier: float | None
+
+
+def wheel(*, user, today: dt.date) -> list[WheelSlice]:
+    """Each category's average score over the last 30 days, and over the same 30 days 90 days earlier."""
+    now_start = today - dt.timedelta(days=29)
+    earlier_end = today - dt.timedelta(days=90)
+    earlier_start = earlier_end - dt.timedelta(days=29)
+    rows = (
+        CheckIn.objects.for_user(user)
+        .filter(date__gte=earlier_start, date__lte=today)
+        .values_list("need__category", "date", "score")
+    )
+    now: dict[str, list[int]] = defaultdict(list)
+    earlier: dict[str, list[int]] = defaultdict(list)
+    for category, day, score in rows:
+        if day >= now_start:
+            now[category].append(score)
+        elif earlier_start <= day <= earlier_end:
+            earlier[category].append(score)
+    return [
+        WheelSlice(value, label, average(now[value]), average(earlier[value]))
+        for value, label in Category.choices
+    ]
+
+
+# --- Dashboard pieces that belong to needs -----------------------------------------------------------
+
+
+@dataclass
+class QuickRow:
+    need: Need
+    score: int | None
+
+
+def quick_checkin(*, user, today: dt.date, recent: list[tuple] | None = None) -> list[QuickRow]:
+    """Today's active needs with today's score if rated. `recent` may pass (need_id, date, score) rows."""
+    needs = list(Need.objects.for_user(user).active())
+    if recent is None:
+        recent = list(
+            CheckIn.objects.for_user(user).filter(date=today).values_list("need_id", "date", "score")
+        )
+    today_scores = {need_id: score for need_id, day, score in recent if day == today}
+    return [QuickRow(need, today_scores.get(need.pk)) for need in needs]
+
+
+def stayed_low(points: list[tuple], *, today: dt.date, days: int, below: int) -> set:
+    """The ids whose every (id, day, score) over the last `days` days was below `below`, with one point in the
+    first and one in the last week of that stretch: the one rule behind "stayed low for N days"."""
+    start = today - dt.timedelta(days=days - 1)
+    by_id: dict = defaultdict(list)
+    for key, day, score in points:
+        if start <= day <= today:
+            by_id[key].append((day, score))
+    return {
+        key
+        for key, found in by_id.items()
+        if max(score for _, score in found) < below
+        and min(day for day, _ in found) <= start + dt.timedelta(days=6)
+        and max(day for day, _ in found) >= today - dt.timedelta(days=6)
+    }
+
+
+def running_low(*, needs: list[Need], recent: list[tuple], today: dt.date, threshold: int, days: int = 14):
+    """Needs whose check-ins stayed below the person's threshold for the last `days` days (see `stayed_low`)."""
+    low = stayed_low(recent, today=today, days=days, below=threshold)
+    return [need for need in needs if need.pk in low]

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from needs import charts
+from needs.forms.checkins import CheckInDateForm, CheckInEditForm, CheckInFormSet
+from needs.forms.fields import posted
+from needs.models.needs import Category, CheckIn, Need
+from needs.services.accounts import local_today
+from needs.services.checkins import checkins_save, quick_checkin
+from needs.services.checkins import wheel as wheel_slices
+from needs.services.writes import twin_safe
+
+
+def _checkin_date(request, today: dt.date):
+    """The date the check-in page is for, from the form or ?date=, defaulting to the local today."""
+    source = request.POST if request.method == "POST" else request.GET
+    date_form = CheckInDateForm(source if "date" in source else None, today=today, initial={"date": today})
+    if date_form.is_bound and date_form.is_valid():
+        return date_form, date_form.cleaned_data["date"]
+    return date_form, today
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def checkin(request):
+    today = local_today(request.user)
+    date_form, date = _checkin_date(request, today)
+    active = list(Need.objects.for_user(request.user).active())
+    needs_by_id = {str(n.pk): n for n in active}
+    if request.method == "POST":
+        formset = CheckInFormSet(request.POST, prefix="rating", form_kwargs={"needs": needs_by_id})
+        date_ok = not date_form.is_bound or date_form.is_valid()  # no date given: the local today
+        if date_ok and formset.is_valid():
+            ratings = {
+                f.cleaned_data["need"]: (f.cleaned_data["score"], f.cleaned_data["note"])
+                for f in formset.forms
+            }
+            saved = twin_safe(checkins_save, user=request.user, date=date, ratings=ratings)
+            if request.POST.get("quick"):
+                if request.htmx:
+                    return render(
+                        request,
+                        "needs/_quick_checkin.html#quick-checkin",
+                        {
+                            "quick_rows": quick_checkin(user=request.user, today=today),
+                            "quick_saved": True,
+                            "score_values": range(11),
+                        },
+                    )
+                messages.success(request, f"Today’s check-in is saved: {saved} rated. Thank you.")
+                return redirect("home")
+            if saved:
+                messages.success(
+                    request, f"Check-in saved for {date:%A %-d %B %Y}: {saved} rated. Thank you."
+                )
+            else:
+                messages.info(request, "Nothing was rated, so nothing changed.")
+            return redirect("needs:inventory")
+    else:
+        existing = {c.need_id: c for c in CheckIn.objects.for_user(request.user).filter(date=date)}
+        initial = []
+        for need in active:
+            found = existing.get(need.pk)
+            initial.append(
+                {
+                    "need": str(need.pk),
+                    "score": str(found.score) if found else "",
+                    "note": found.reveal("note", owner=request.user) if found else "",
+                }
+            )
+        formset = CheckInFormSet(initial=initial, prefix="rating", form_kwargs={"needs": needs_by_id})
+    return render(
+        request,
+        "needs/checkin_form.html",
+        {
+            "date_form": date_form,
+            "formset": formset,
+            "date": date,
+            "today": today,
+            "is_today": date == today,
+            "groups": _rows_by_category(formset),
+        },
+    )
+
+
+def _rows_by_category(formset) -> list[dict]:
+    groups = {value: [] for value, _ in Category.choices}
+    for form in formset.forms:
+        need = form.need_object
+        groups[need.category if need else Category.MENTAL].append(form)
+    return [{"value": v, "label": label, "rows": groups[v]} for v, label in Category.choices if groups[v]]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def checkin_edit(request, pk):
+    checkin = get_object_or_404(CheckIn.objects.for_user(request.user).select_related("need"), pk=pk)
+    if request.method == "POST" and "delete" in request.POST:
+        need_pk = checkin.need_id
+        checkin.delete()
+        messages.success(request, "That check-in is deleted.")
+        return redirect("needs:need_detail", pk=need_pk)
+    initial = {"score": str(checkin.score), "note": checkin.reveal("note", owner=request.user)}
+    form = CheckInEditForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        checkin.score = form.cleaned_data["score"]
+        checkin.seal("note", form.cleaned_data["note"], owner=request.user)
+        checkin.save()
+        messages.success(request, f"Check-in for {checkin.date:%-d %B %Y} updated.")
+        return redirect("needs:need_detail", pk=checkin.need_id)
+    return render(request, "needs/checkin_edit.html", {"form": form, "checkin": checkin})
+
+
+@require_safe
+def wheel(request):
+    today = local_today(request.user)
+    slices = wheel_slices(user=request.user, today=today)
+    return render(
+        request,
+        "needs/wheel.html",
+        {
+            "wedges": charts.wheel(slices),
+            "slices": slices,
+            "today": today,
+            "has_data": any(s.now for s in slices),
+        },
+    )

@@ -1,0 +1,208 @@
+"""The needs inventory, the catalogue, one need's page, check-ins, the wheel and time-zone settings.
+
+Every owned row is reached through `for_user(request.user)`: anyone else's is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from needs import charts, hooks
+from needs.forms.fields import posted
+from needs.forms.needs import AdoptForm, NeedForm
+from needs.models.needs import CATEGORY_DESCRIPTIONS, CatalogueNeed, Category, Need
+from needs.models.sharing import Statement
+from needs.services.accounts import local_today, profile_for
+from needs.services.checkins import compare_windows, sparklines, week_start, weekly_averages
+from needs.services.needs import needs_adopt, with_latest_scores
+from needs.services.sharing import statements_of
+from needs.services.writes import twin_safe
+
+RANGES = {"90d": ("90 days", 90), "1y": ("1 year", 365), "all": ("All time", None)}
+
+
+NAME_TAKEN_MEANWHILE = (
+    "You already have a need with this name — it was added a moment ago, perhaps from another window or by a "
+    "second click. Everything you wrote is still here: choose another name, or leave this page to find it in "
+    "your inventory."
+)
+
+
+def _save_need(form: NeedForm) -> Need | None:
+    """The saved need, or None with a form error when the name was taken between the form's check and the
+    write (the database's unique constraint has the last word). Nothing is stored then; the text stays in the
+    form."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        name = form.cleaned_data["name"]
+        clash = Need.objects.for_user(form.owner).filter(name__iexact=name).exclude(pk=form.instance.pk)
+        if not clash.exists():
+            raise
+        if not form.instance._state.adding:
+            form.instance.refresh_from_db(fields=["name"])  # the page's heading shows the name it still has
+        form.add_error("name", NAME_TAKEN_MEANWHILE)
+        return None
+
+
+def _by_category(needs) -> list[dict]:
+    groups = {value: [] for value, _ in Category.choices}
+    for need in needs:
+        groups[need.category].append(need)
+    return [
+        {"value": value, "label": label, "description": CATEGORY_DESCRIPTIONS[value], "needs": groups[value]}
+        for value, label in Category.choices
+    ]
+
+
+@require_safe
+def inventory(request):
+    today = local_today(request.user)
+    needs = list(with_latest_scores(Need.objects.for_user(request.user).active()))
+    lines = sparklines(user=request.user, needs=needs, today=today)
+    weeks = [week_start(today) - dt.timedelta(weeks=w) for w in range(11, -1, -1)]
+    for need in needs:
+        need.sparkline = charts.sparkline(lines.get(need.pk, []), weeks_back=weeks)
+        need.weekly = lines.get(need.pk, [])
+    archived = list(Need.objects.for_user(request.user).archived().order_by("name"))
+    return render(
+        request,
+        "needs/need_list.html",
+        {
+            "groups": _by_category(needs),
+            "need_count": len(needs),
+            "archived": archived,
+            "profile": profile_for(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def catalogue(request):
+    form = AdoptForm(posted(request), owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        created = twin_safe(
+            needs_adopt,
+            user=request.user,
+            catalogue_needs=list(form.cleaned_data["catalogue_needs"]),
+        )
+        messages.success(
+            request,
+            f"Added {len(created)} need{'s' if len(created) != 1 else ''} to your inventory. "
+            "Adjust how important each one is whenever you like.",
+        )
+        return redirect("needs:inventory")
+    adopted = set(
+        Need.objects.for_user(request.user)
+        .filter(catalogue_need__isnull=False)
+        .values_list("catalogue_need_id", flat=True)
+    )
+    selected = {str(pk) for pk in (form["catalogue_needs"].value() or [])}
+    items = list(CatalogueNeed.objects.filter(is_active=True).order_by("name"))
+    for item in items:
+        item.adopted = item.pk in adopted
+        item.selected = str(item.pk) in selected
+    return render(request, "needs/catalogue_list.html", {"form": form, "groups": _by_category(items)})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def need_create(request):
+    initial = {}
+    if request.GET.get("category") in Category.values:
+        initial["category"] = request.GET["category"]
+    form = NeedForm(posted(request), owner=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid() and (need := _save_need(form)) is not None:
+        messages.success(request, f"“{need.name}” is in your inventory.")
+        return redirect("needs:need_detail", pk=need.pk)
+    return render(request, "needs/need_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def need_edit(request, pk):
+    need = get_object_or_404(Need.objects.for_user(request.user), pk=pk)
+    form = NeedForm(posted(request), instance=need, owner=request.user)
+    if request.method == "POST" and form.is_valid() and _save_need(form) is not None:
+        messages.success(request, "Saved.")
+        return redirect("needs:need_detail", pk=need.pk)
+    return render(request, "needs/need_form.html", {"form": form, "need": need})
+
+
+@require_safe
+def need_detail(request, pk):
+    need = get_object_or_404(Need.objects.for_user(request.user), pk=pk)
+    today = local_today(request.user)
+    range_key = request.GET.get("range", "90d")
+    if range_key not in RANGES:
+        range_key = "90d"
+    label, days = RANGES[range_key]
+    since = today - dt.timedelta(days=max(days or 0, 60) - 1) if days else None
+    points_qs = need.checkins.filter(date__lte=today)
+    if since:
+        points_qs = points_qs.filter(date__gte=since)
+    points = list(points_qs.order_by("date").values_list("date", "score"))
+    shown = [(d, s) for d, s in points if not days or d > today - dt.timedelta(days=days)]
+    weekly = weekly_averages(shown)
+    recent = list(need.checkins.order_by("-date")[:14])
+    for checkin in recent:
+        checkin.note_text = checkin.reveal("note", owner=request.user)
+    return render(
+        request,
+        "needs/need_detail.html",
+        {
+            "need": need,
+            "met_looks_like": need.reveal("met_looks_like", owner=request.user),
+            "what_helps": need.reveal("what_helps", owner=request.user),
+            "chart": charts.line_chart(weekly),
+            "weekly": weekly,
+            "range_key": range_key,
+            "range_label": label,
+            "ranges": RANGES,
+            "comparison": compare_windows(points, today=today),
+            "recent": recent,
+            "checkin_count": len(shown),
+            "sections": hooks.need_page_sections(request, need),
+            "statements": statements_of(
+                request.user, Statement.objects.for_user(request.user).filter(need=need)
+            ),
+        },
+    )
+
+
+@require_POST
+def need_archive(request, pk):
+    need = get_object_or_404(Need.objects.for_user(request.user), pk=pk)
+    if need.archived_at is None:
+        need.archived_at = timezone.now()
+        need.save(update_fields=["archived_at", "updated_at"])
+    messages.success(request, f"“{need.name}” is archived. Its history is kept; restore it any time.")
+    return redirect("needs:inventory")
+
+
+@require_POST
+def need_restore(request, pk):
+    need = get_object_or_404(Need.objects.for_user(request.user), pk=pk)
+    need.archived_at = None
+    need.save(update_fields=["archived_at", "updated_at"])
+    messages.success(request, f"“{need.name}” is back in your inventory.")
+    return redirect("needs:need_detail", pk=need.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def need_delete(request, pk):
+    need = get_object_or_404(
+        Need.objects.for_user(request.user).annotate(checkin_count=Count("checkins")), pk=pk
+    )
+    if request.method == "POST":
+        name = need.name
+        need.delete()
+        messages.success(request, f"“{name}” and its history are deleted.")
+        return redirect("needs:inventory")
+    return render(request, "needs/need_confirm_delete.html", {"need": need})
