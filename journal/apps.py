@@ -1,3 +1,6 @@
+"""The journal app: at start-up it adds its sections to the needs pages and keeps the page cache in step
+with staff prompt edits."""
+
 from django.apps import AppConfig
 
 
@@ -6,6 +9,7 @@ class JournalConfig(AppConfig):
     verbose_name = "Journal"
 
     def ready(self) -> None:
+        # Imported here: models and the hooks they use can load only once the app registry is ready.
         from journal.models import Prompt
         from journal.sections import linked_reflections, stepping_back_prompts
         from needs.hooks import register_need_page_section, register_relationship_page_section

@@ -1,4 +1,5 @@
-"""Sample data for the local demo account (`manage.py create_demo_account`)."""
+"""Made-up data: the local demo account's history (`manage.py create_demo_account`), written through the
+same services as the pages, and the benchmark's decade of journaling (`manage.py bench`)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import math
 import random
 
 from journal.models import Reflection
+from journal.services.reflections import reflection_save
+from journal.services.settings import settings_save
 from needs.models.needs import CatalogueNeed, Category, CheckIn, Need
-from needs.services.accounts import local_today, profile_for
+from needs.services.accounts import local_today
+from needs.services.checkins import checkins_save
 from needs.services.needs import needs_adopt
 
 DEMO_NEEDS = [
@@ -41,36 +45,29 @@ def demo_data_create(*, user) -> str:
     """Give the demo person 120 days of history. Idempotent: an account with needs is left alone."""
     if Need.objects.for_user(user).exists():
         return "sample data: already there"
-    profile = profile_for(user)
-    profile.time_zone_confirmed = True
-    profile.save()
+    settings_save(user=user, confirm_time_zone=True)
     wanted = list(CatalogueNeed.objects.filter(slug__in=DEMO_NEEDS))
     if len(wanted) < 4:
         wanted = list(CatalogueNeed.objects.filter(is_active=True).order_by("category", "name")[::12][:6])
     needs = needs_adopt(user=user, catalogue_needs=wanted)
     rng = random.Random(7)  # the same history every time
     today = local_today(user)
-    checkins = []
+    days: dict[dt.date, dict] = {}
     for need_index, need in enumerate(needs):
         level = 4 + need_index % 4
         for back in range(120, -1, -1):
             if rng.random() < 0.25:
                 continue
             level = max(0, min(10, level + rng.choice([-1, 0, 0, 1]) + (1 if back < 40 and level < 6 else 0)))
-            checkin = CheckIn(owner=user, need=need, date=today - dt.timedelta(days=back), score=level)
-            checkin.seal("note", rng.choice(DEMO_NOTES) if back % 9 == 0 else "", owner=user)
-            checkins.append(checkin)
-    CheckIn.objects.bulk_create(checkins)
-    reflections = 0
+            note = rng.choice(DEMO_NOTES) if back % 9 == 0 else ""
+            days.setdefault(today - dt.timedelta(days=back), {})[need] = (level, note)
+    checkins = sum(checkins_save(user=user, date=date, ratings=ratings) for date, ratings in days.items())
     for back, title, body in DEMO_REFLECTIONS:
-        reflection = Reflection(owner=user, date=today - dt.timedelta(days=back))
-        reflection.seal("title", title, owner=user)
-        reflection.seal("body", body, owner=user)
-        reflection.anxiety, reflection.confidence = rng.randint(2, 7), rng.randint(3, 8)
-        reflection.save()
-        reflection.needs.set(rng.sample(needs, k=min(2, len(needs))))
-        reflections += 1
-    return f"sample data: {len(needs)} needs, {len(checkins)} check-ins, {reflections} reflections"
+        data = {"date": today - dt.timedelta(days=back), "title": title, "body": body}
+        data["anxiety"], data["confidence"] = rng.randint(2, 7), rng.randint(3, 8)
+        data["needs"] = rng.sample(needs, k=min(2, len(needs)))
+        reflection_save(user=user, reflection=Reflection(owner=user), data=data)
+    return f"sample data: {len(needs)} needs, {checkins} check-ins, {len(DEMO_REFLECTIONS)} reflections"
 
 
 WORDS = (
@@ -101,7 +98,10 @@ def history_create(
     seed: int = 1,
 ) -> dict:
     """`needs` needs with one check-in a day each for `days` days, and a reflection every
-    `reflections_every` days (~`reflection_size` characters, with feelings and two linked needs)."""
+    `reflections_every` days (~`reflection_size` characters, with feelings and two linked needs).
+
+    For the benchmark only: a decade of rows goes in with `bulk_create`, not through the services one row at a
+    time, which would take hours. Nothing here runs for a real person."""
     rng = random.Random(seed)
     categories = list(Category.values)
     made = []

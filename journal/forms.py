@@ -1,4 +1,5 @@
-"""Forms for reflections, personal prompts and the journal filters. `owner` is never a field."""
+"""Forms for reflections, personal prompts, the journal filters, reminders and the data page (export range,
+import, account deletion). `owner` is never a field."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
-from journal.models import PersonalPrompt, Prompt, Step
+from journal.models import PersonalPrompt, Prompt, Reminder, Step
 from needs.forms.fields import LongText, past_or_today, without_maxlength
-from needs.models.needs import Category, Need
+from needs.models.needs import Category, CategoryGroup, Need, by_category
 
 BODY_LIMIT = 100_000
 TITLE_LIMIT = 300
@@ -93,16 +94,15 @@ class ReflectionForm(forms.Form):
             raise ValidationError("A reflection answers one prompt at most.")
         return data
 
-    def needs_by_category(self):
+    def needs_by_category(self) -> list[CategoryGroup]:
         """The needs checkboxes grouped by category, for the template."""
-        groups = {value: {"value": value, "label": label, "boxes": []} for value, label in Category.choices}
         categories = dict(self.fields["needs"].queryset.values_list("pk", "category"))
-        for box in self["needs"]:
-            category = categories.get(
-                box.data["value"].value if hasattr(box.data["value"], "value") else box.data["value"]
-            )
-            groups[category or Category.MENTAL]["boxes"].append(box)
-        return [g for g in groups.values() if g["boxes"]]
+
+        def category_of(box) -> str:
+            value = box.data["value"]
+            return categories.get(getattr(value, "value", value)) or Category.MENTAL
+
+        return by_category(self["needs"], category_of=category_of)
 
 
 class PersonalPromptForm(forms.Form):
@@ -143,8 +143,6 @@ class JournalFilterForm(forms.Form):
 
 class ReminderForm(forms.ModelForm):
     class Meta:
-        from journal.models import Reminder
-
         model = Reminder
         fields = ["daily_enabled", "daily_time", "weekly_enabled", "weekly_day", "weekly_time"]
         widgets = {
@@ -155,3 +153,39 @@ class ReminderForm(forms.ModelForm):
         help_texts = {
             "daily_enabled": "A short nudge with a link. It never contains anything you wrote or the names of your needs.",
         }
+
+
+# --- Your data: export range, import file, account deletion -------------------------------------------
+
+
+CONFIRMATION = "delete my journal"
+
+
+class RangeForm(forms.Form):
+    date_from = forms.DateField(
+        label="From (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("The start of the date range is after its end.")
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="An Attune export (.json)")
+
+
+class DeleteForm(forms.Form):
+    confirmation = forms.CharField(label=f"Type “{CONFIRMATION}” to confirm", max_length=100)
+
+    def clean_confirmation(self):
+        if " ".join(self.cleaned_data["confirmation"].lower().split()) != CONFIRMATION:
+            raise forms.ValidationError(
+                f"Type exactly “{CONFIRMATION}” — or leave this page to keep everything."
+            )
+        return self.cleaned_data["confirmation"]

@@ -1,4 +1,5 @@
-"""The journal: prompts (staff-curated and a person's own), reflections, drafts, and prompts of the day."""
+"""The journal: prompts (staff-curated and a person's own), reflections, drafts, prompts of the day, reminder
+settings and the emails sent, and which imported records became which rows."""
 
 import calendar
 import datetime as dt

@@ -1,17 +1,18 @@
-"""The journal's section on a need's page: the reflections linked to that need."""
+"""The journal's sections on needs pages: the reflections linked to a need, and stepping-back prompts for a
+strained relationship."""
 
 from journal.models import Prompt, Reflection, Step
+from needs.privacy.crypto import reveal_each
 
 
 def linked_reflections(request, need):
-    reflections = list(
+    reflections = reveal_each(
         Reflection.objects.for_user(request.user)
         .live()
         .filter(needs=need)
-        .order_by("-date", "-created_at")[:10]
+        .order_by("-date", "-created_at")[:10],
+        owner=request.user,
     )
-    for reflection in reflections:
-        reflection.title_text = reflection.reveal("title", owner=request.user)
     total = (
         Reflection.objects.for_user(request.user).live().filter(needs=need).count()
         if len(reflections) == 10

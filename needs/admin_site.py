@@ -31,6 +31,7 @@ def second_factor_state(request) -> dict:
     state = getattr(request, "_attune_second_factor", None)
     if state is not None:
         return state
+    # Imported here: this module is loaded with the app registry (StaffAdminConfig), before models are ready.
     from allauth.account.authentication import get_authentication_records
     from allauth.mfa.models import Authenticator
 

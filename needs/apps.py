@@ -1,3 +1,5 @@
+"""The needs app: needs, check-ins, sharing, relationships, and the privacy plumbing every subject builds on."""
+
 from django.apps import AppConfig
 
 

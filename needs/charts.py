@@ -42,56 +42,6 @@ def sparkline(weekly: list[tuple[dt.date, float]], *, weeks_back: list[dt.date],
 
 
 @dataclass
-class LineChart:
-    width: int
-    height: int
-    left: int
-    top: int
-    plot_width: int
-    plot_height: int
-    points: str
-    dots: list[tuple[float, float, str, float]]
-    y_ticks: list[tuple[float, int]]
-    x_ticks: list[tuple[float, str]]
-
-
-def line_chart(weekly: list[tuple[dt.date, float]], *, width=640, height=260) -> LineChart | None:
-    """Weekly averages against time: x by date, y 0–10."""
-    if not weekly:
-        return None
-    left, top, right, bottom = 36, 12, 12, 32
-    plot_w, plot_h = width - left - right, height - top - bottom
-    first, last = weekly[0][0], weekly[-1][0]
-    span = max((last - first).days, 1)
-
-    def x(day: dt.date) -> float:
-        if first == last:
-            return round(left + plot_w / 2, 1)
-        return round(left + (day - first).days / span * plot_w, 1)
-
-    dots = [(x(day), _y(value, top, plot_h), day.isoformat(), value) for day, value in weekly]
-    y_ticks = [(_y(v, top, plot_h), v) for v in (0, 2, 4, 6, 8, 10)]
-    tick_count = min(len(weekly), 6)
-    x_ticks = []
-    if tick_count:
-        for i in range(tick_count):
-            day = weekly[round(i * (len(weekly) - 1) / max(tick_count - 1, 1))][0]
-            x_ticks.append((x(day), day.strftime("%-d %b %Y") if span > 200 else day.strftime("%-d %b")))
-    return LineChart(
-        width,
-        height,
-        left,
-        top,
-        plot_w,
-        plot_h,
-        " ".join(f"{dx},{dy}" for dx, dy, _, _ in dots),
-        dots,
-        y_ticks,
-        x_ticks,
-    )
-
-
-@dataclass
 class Wedge:
     category: str
     label: str
@@ -144,7 +94,9 @@ class Series:
 
 
 @dataclass
-class MultiLineChart:
+class LineChart:
+    """Weekly lines on one time axis (x by date, y 0–10). A one-line chart also answers `points` and `dots`."""
+
     width: int
     height: int
     left: int
@@ -155,9 +107,17 @@ class MultiLineChart:
     y_ticks: list[tuple[float, int]]
     x_ticks: list[tuple[float, str]]
 
+    @property
+    def points(self) -> str:
+        return self.series[0].points
+
+    @property
+    def dots(self) -> list[tuple[float, float, str, float]]:
+        return self.series[0].dots
+
 
 def multi_line_chart(series: list[tuple[str, str, list[tuple[dt.date, float]]]], *, width=720, height=280):
-    """Several weekly lines on one time axis: [(key, label, [(week, value 0–10)])]."""
+    """Several weekly lines on one time axis: [(key, label, [(week, value 0–10)])]; None without data."""
     days = sorted({day for _, _, points in series for day, _ in points})
     if not days:
         return None
@@ -166,12 +126,10 @@ def multi_line_chart(series: list[tuple[str, str, list[tuple[dt.date, float]]]],
     first, last = days[0], days[-1]
     span = max((last - first).days, 1)
 
-    def x(day):
-        return (
-            round(left + plot_w / 2, 1)
-            if first == last
-            else round(left + (day - first).days / span * plot_w, 1)
-        )
+    def x(day: dt.date) -> float:
+        if first == last:
+            return round(left + plot_w / 2, 1)
+        return round(left + (day - first).days / span * plot_w, 1)
 
     built = []
     for key, label, points in series:
@@ -183,7 +141,30 @@ def multi_line_chart(series: list[tuple[str, str, list[tuple[dt.date, float]]]],
         day = days[round(i * (len(days) - 1) / max(count - 1, 1))]
         x_ticks.append((x(day), day.strftime("%-d %b %Y") if span > 200 else day.strftime("%-d %b")))
     y_ticks = [(_y(v, top, plot_h), v) for v in (0, 2, 4, 6, 8, 10)]
-    return MultiLineChart(width, height, left, top, plot_w, plot_h, built, y_ticks, x_ticks)
+    return LineChart(width, height, left, top, plot_w, plot_h, built, y_ticks, x_ticks)
+
+
+def line_chart(weekly: list[tuple[dt.date, float]], *, width=640, height=260) -> LineChart | None:
+    """One weekly line (a need's or a relationship's scores)."""
+    return multi_line_chart([("score", "Weekly average", weekly)], width=width, height=height)
+
+
+# The time ranges charts offer: key -> (label, days back; None for all time). Pages offer some of them.
+RANGES = {"30d": ("30 days", 30), "90d": ("90 days", 90), "1y": ("1 year", 365), "all": ("All time", None)}
+DEFAULT_RANGE = "90d"
+
+
+def chosen_range(key: str | None, *, offered=tuple(RANGES)) -> tuple[str, str, int | None]:
+    """The range a `?range=` value asks for, or the default when it names none of the `offered` ones."""
+    if key not in offered:
+        key = DEFAULT_RANGE
+    label, days = RANGES[key]
+    return key, label, days
+
+
+def offered_ranges(offered=tuple(RANGES)) -> dict[str, tuple[str, int | None]]:
+    """The range links a page shows, in their fixed order."""
+    return {key: RANGES[key] for key in RANGES if key in offered}
 
 
 @dataclass

@@ -58,7 +58,7 @@ def make_reflection(owner, *, body="Some words.", title="", date=None, needs=(),
 
 
 def make_draft(owner, payload: dict, reflection=None):
-    from journal.services.reflections import draft_save
+    from journal.services.drafts import draft_save
 
     return draft_save(user=owner, draft_id=None, payload=payload, reflection=reflection)
 

@@ -112,7 +112,7 @@ def test_other_errors_still_get_the_plain_server_error_page(signed_in, monkeypat
     def broken(**kwargs):
         raise ValueError("a bug, not an outage")
 
-    monkeypatch.setattr("journal.pages.dashboard", broken)
+    monkeypatch.setattr("journal.views.home.dashboard", broken)
     response = signed_in.get("/")
     assert response.status_code == 500
     assert "Retry-After" not in response

@@ -1,7 +1,7 @@
 """Export everything a person owns, decrypted for them: JSON (for import), Markdown zip, CSV.
 
-Each export streams: rows are read in chunks and written as they come, so a ten-year journal starts
-downloading at once and never sits whole in memory.
+Each export streams: rows are read in chunks, each chunk's texts opened together (`reveal_each`), and
+written as they come, so a ten-year journal starts downloading at once and never sits whole in memory.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import zipfile
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from journal.models import PersonalPrompt, Reflection, Reminder
 from needs.models.needs import CheckIn, Need
 from needs.models.relationships import PausePlan, Relationship
 from needs.models.sharing import LoveProfile, Statement
+from needs.privacy.crypto import reveal_each
 from needs.services.accounts import profile_for
 
 SCHEMA_VERSION = 1
@@ -37,18 +39,25 @@ def _in_range(queryset, field: str, date_from: dt.date | None, date_to: dt.date 
     return queryset
 
 
+def _revealed(queryset, *, user) -> Iterator:
+    """The queryset's rows, read CHUNK at a time, each with its texts opened on `record.plain`."""
+    for chunk in itertools.batched(queryset.iterator(chunk_size=CHUNK), CHUNK, strict=False):
+        yield from reveal_each(chunk, owner=user)
+
+
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def need_record(need: Need, user) -> dict:
+def need_record(need: Need) -> dict:
+    """A need as the JSON export writes it; its texts opened already (`reveal_each`)."""
     return {
         "id": str(need.pk),
         "name": need.name,
         "category": need.category,
         "importance": need.importance,
-        "met_looks_like": need.reveal("met_looks_like", owner=user),
-        "what_helps": need.reveal("what_helps", owner=user),
+        "met_looks_like": need.plain.met_looks_like,
+        "what_helps": need.plain.what_helps,
         "catalogue_slug": need.catalogue_need.slug if need.catalogue_need_id else None,
         "archived": need.archived_at is not None,
         "created_at": need.created_at.isoformat(),
@@ -87,50 +96,53 @@ def json_chunks(*, user, date_from=None, date_to=None) -> Iterator[str]:
     yield _json(head)[:-1]  # leave the object open for the lists below
 
     yield ', "needs": ['
-    for index, need in enumerate(
-        Need.objects.for_user(user).select_related("catalogue_need").order_by("created_at", "pk")
-    ):
-        yield ("," if index else "") + _json(need_record(need, user))
+    needs = Need.objects.for_user(user).select_related("catalogue_need").order_by("created_at", "pk")
+    for index, need in enumerate(_revealed(needs, user=user)):
+        yield ("," if index else "") + _json(need_record(need))
     yield "]"
 
     yield ', "statements": ['
-    for index, statement in enumerate(Statement.objects.for_user(user).order_by("created_at", "pk")):
+    statements = Statement.objects.for_user(user).order_by("created_at", "pk")
+    for index, statement in enumerate(_revealed(statements, user=user)):
         record = {
             "need": str(statement.need_id),
-            **{n: statement.reveal(n, owner=user) for n in Statement.sealed_fields},
+            **{n: getattr(statement.plain, n) for n in Statement.sealed_fields},
         }
         yield ("," if index else "") + _json(record)
     yield "]"
 
-    profile_text = LoveProfile.objects.for_user(user).first()
+    love_profile = LoveProfile.objects.for_user(user).first()
     love = None
-    if profile_text:
+    if love_profile:
         love = {
-            "text": profile_text.reveal("text", owner=user),
-            "needs": sorted(str(pk) for pk in profile_text.needs.values_list("pk", flat=True)),
+            "text": love_profile.reveal_all(owner=user).text,
+            "needs": sorted(str(pk) for pk in love_profile.needs.values_list("pk", flat=True)),
         }
     yield ', "love_profile": ' + _json(love)
 
     yield ', "relationships": ['
-    for index, rel in enumerate(Relationship.objects.for_user(user).order_by("created_at", "pk")):
-        plan = PausePlan.objects.filter(relationship=rel).first()
+    relationships = Relationship.objects.for_user(user).order_by("created_at", "pk")
+    plans = {p.relationship_id: p for p in reveal_each(PausePlan.objects.for_user(user), owner=user)}
+    for index, rel in enumerate(_revealed(relationships, user=user)):
+        plan = plans.get(rel.pk)
         ratings = _in_range(rel.ratings.all(), "date", date_from, date_to).order_by("date", "need_id")
         record = {
             "id": str(rel.pk),
-            "nickname": rel.reveal("nickname", owner=user),
+            "nickname": rel.plain.nickname,
             "kind": rel.kind,
             "ratings": [{"need": str(r.need_id), "date": r.date.isoformat(), "score": r.score} for r in ratings],
-            "pause_plan": {"what_must_change": plan.reveal("what_must_change", owner=user),
+            "pause_plan": {"what_must_change": plan.plain.what_must_change,
                            "check_back_on": plan.check_back_on.isoformat()} if plan else None,
         }  # fmt: skip
         yield ("," if index else "") + _json(record)
     yield "]"
 
     yield ', "personal_prompts": ['
-    for index, prompt in enumerate(PersonalPrompt.objects.for_user(user).order_by("created_at", "pk")):
+    prompts = PersonalPrompt.objects.for_user(user).order_by("created_at", "pk")
+    for index, prompt in enumerate(_revealed(prompts, user=user)):
         record = {
             "id": str(prompt.pk),
-            "text": prompt.reveal("text", owner=user),
+            "text": prompt.plain.text,
             "category": prompt.category or None,
             "step": prompt.step,
             "active": prompt.is_active,
@@ -142,12 +154,12 @@ def json_chunks(*, user, date_from=None, date_to=None) -> Iterator[str]:
     checkins = _in_range(CheckIn.objects.for_user(user), "date", date_from, date_to).order_by(
         "date", "need_id"
     )
-    for index, checkin in enumerate(checkins.iterator(chunk_size=CHUNK)):
+    for index, checkin in enumerate(_revealed(checkins, user=user)):
         record = {
             "need": str(checkin.need_id),
             "date": checkin.date.isoformat(),
             "score": checkin.score,
-            "note": checkin.reveal("note", owner=user),
+            "note": checkin.plain.note,
         }
         yield ("," if index else "") + _json(record)
     yield "]"
@@ -158,12 +170,12 @@ def json_chunks(*, user, date_from=None, date_to=None) -> Iterator[str]:
     prompts = dict(
         Reflection.objects.for_user(user).filter(prompt__isnull=False).values_list("pk", "prompt__slug")
     )
-    for index, reflection in enumerate(reflections.order_by("date", "created_at").iterator(chunk_size=CHUNK)):
+    for index, reflection in enumerate(_revealed(reflections.order_by("date", "created_at"), user=user)):
         record = {
             "id": str(reflection.pk),
             "date": reflection.date.isoformat(),
-            "title": reflection.reveal("title", owner=user),
-            "body": reflection.reveal("body", owner=user),
+            "title": reflection.plain.title,
+            "body": reflection.plain.body,
             "needs": links.get(reflection.pk, []),
             "prompt_slug": prompts.get(reflection.pk),
             "personal_prompt": str(reflection.personal_prompt_id) if reflection.personal_prompt_id else None,
@@ -216,10 +228,10 @@ def csv_chunks(*, user, date_from=None, date_to=None) -> Iterator[str]:
     writer.writerow(["date", "kind", "need", "category", "score", "anxiety", "self_confidence", "note"])
     yield flush()
     checkins = _in_range(CheckIn.objects.for_user(user), "date", date_from, date_to).select_related("need")
-    for checkin in checkins.order_by("date", "need__name").iterator(chunk_size=CHUNK):
+    for checkin in _revealed(checkins.order_by("date", "need__name"), user=user):
         writer.writerow(
             [checkin.date.isoformat(), "check-in", spreadsheet_text(checkin.need.name), checkin.need.category,
-             checkin.score, "", "", spreadsheet_text(checkin.reveal("note", owner=user))]
+             checkin.score, "", "", spreadsheet_text(checkin.plain.note)]
         )  # fmt: skip
         if buffer.tell() > 64_000:
             yield flush()
@@ -298,20 +310,18 @@ def markdown_zip_chunks(*, user, date_from=None, date_to=None) -> Iterator[bytes
     """A zip with one Markdown file per reflection (front matter on top) and a README.txt, streamed."""
     sink = _Sink()
     names = {str(pk): name for pk, name in Need.objects.for_user(user).values_list("pk", "name")}
+    own_prompts = {p.pk: p.plain.text for p in reveal_each(PersonalPrompt.objects.for_user(user), owner=user)}
     reflections = _in_range(Reflection.objects.for_user(user).live(), "date", date_from, date_to)
     links = _links(user, reflections)
     used: set[str] = set()
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("attune-journal/README.txt", README)
-        for reflection in (
-            reflections.select_related("prompt", "personal_prompt")
-            .order_by("date", "created_at")
-            .iterator(chunk_size=CHUNK)
-        ):
-            title = reflection.reveal("title", owner=user)
+        ordered = reflections.select_related("prompt").order_by("date", "created_at")
+        for reflection in _revealed(ordered, user=user):
+            title = reflection.plain.title
             prompt = reflection.prompt.text if reflection.prompt_id else ""
             if reflection.personal_prompt_id:
-                prompt = reflection.personal_prompt.reveal("text", owner=user)
+                prompt = own_prompts.get(reflection.personal_prompt_id, "")
             base = f"{reflection.date.isoformat()}-{slugify(title)[:50] or 'reflection'}"
             name, n = f"{base}.md", 2
             while name in used:
@@ -319,7 +329,7 @@ def markdown_zip_chunks(*, user, date_from=None, date_to=None) -> Iterator[bytes
             used.add(name)
             need_names = sorted(names[pk] for pk in links.get(reflection.pk, []) if pk in names)
             text = front_matter(reflection, title=title, needs=need_names, prompt=prompt)
-            text += reflection.reveal("body", owner=user) + "\n"
+            text += reflection.plain.body + "\n"
             archive.writestr(f"attune-journal/{name}", text)
             chunk = sink.take()
             if chunk:

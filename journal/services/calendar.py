@@ -1,3 +1,5 @@
+"""The journal's dates: the month calendar, reading month and week parameters, and "on this day"."""
+
 from __future__ import annotations
 
 import calendar
@@ -8,12 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from journal.models import Reflection
-from journal.services.reflections import (
-    trash_purge,  # noqa: F401
-)
 from needs.models.needs import CheckIn
-
-# --- Calendar and "on this day" -------------------------------------------------------------------
 
 
 @dataclass

@@ -11,6 +11,7 @@ from journal.models import Prompt, Reflection, Step
 from journal.services.calendar import on_this_day
 from journal.services.prompts import prompt_of_the_day
 from needs.models.needs import CheckIn
+from needs.privacy.crypto import reveal_each
 from needs.services.accounts import profile_for
 from needs.services.checkins import quick_checkin, running_low
 
@@ -83,9 +84,9 @@ def dashboard(*, user, today: dt.date) -> dict:
     if low:
         prompts = list(Prompt.objects.filter(is_active=True, step__in=[Step.OPENNESS, Step.STEPPING_BACK]))
         low_items = [{"need": need, "prompt": _prompt_for(need, prompts, today)} for need in low]
-    recent = list(Reflection.objects.for_user(user).live().order_by("-date", "-created_at")[:5])
-    for reflection in recent:
-        reflection.title_text = reflection.reveal("title", owner=user)
+    recent = reveal_each(
+        Reflection.objects.for_user(user).live().order_by("-date", "-created_at")[:5], owner=user
+    )
     return {
         "prompt": prompt_of_the_day(user=user, today=today),
         "quick_rows": rows,

@@ -1,5 +1,5 @@
 """Insights over time: weekly trends, feelings beside needs, patterns, most-linked needs, a year of days,
-and the weekly review. Each piece is one aggregate query, so pages stay fast with years of data."""
+and the weekly review. Each piece is one aggregate query, whatever the number of rows."""
 
 from __future__ import annotations
 
@@ -14,10 +14,7 @@ from django.db.models import Avg, Count
 from django.db.models.functions import TruncWeek
 
 from journal.models import Reflection
-from needs.models.needs import Category, CheckIn, Need
-
-RANGES = {"30d": ("30 days", 30), "90d": ("90 days", 90), "1y": ("1 year", 365), "all": ("All time", None)}
-
+from needs.models.needs import CheckIn, Need, by_category
 
 MIN_PAIRED_DAYS = 20  # fewer paired days than this and a correlation says nothing
 
@@ -60,9 +57,12 @@ def category_trends(rows) -> list[tuple[str, str, list[tuple[dt.date, float]]]]:
         cell[0] += average * count
         cell[1] += count
     return [
-        (value, label, [(week, round(total / n, 1)) for week, (total, n) in sorted(sums[value].items())])
-        for value, label in Category.choices
-        if sums[value]
+        (
+            group.value,
+            group.label,
+            [(week, round(total / n, 1)) for week, (total, n) in sorted(sums[group.value].items())],
+        )
+        for group in by_category(sums, category_of=lambda category: category)
     ]
 
 

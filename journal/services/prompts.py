@@ -1,4 +1,4 @@
-"""Journal operations used by views and commands: prompts of the day, saving, search, calendar, trash."""
+"""Prompts: the starter prompts, a person's own prompts (saving, deleting) and the prompt of the day."""
 
 from __future__ import annotations
 
@@ -13,9 +13,6 @@ from django.db import transaction
 from django.db.models import Avg
 
 from journal.models import PersonalPrompt, Prompt, PromptShown, Step
-from journal.services.reflections import (
-    trash_purge,  # noqa: F401
-)
 from needs.models.needs import Category, CheckIn
 
 PROMPTS_FILE = Path(__file__).resolve().parent.parent / "data" / "prompts.json"
@@ -41,6 +38,26 @@ def prompts_load(*, path: Path = PROMPTS_FILE) -> int:
     ]
     Prompt.objects.bulk_create(new)
     return len(new)
+
+
+# --- A person's own prompts ------------------------------------------------------------------------
+
+
+def personal_prompt_save(*, user, data: dict, prompt: PersonalPrompt | None = None) -> PersonalPrompt:
+    """Create a person's own prompt, or update `prompt`, from cleaned form data (text, category, step,
+    is_active)."""
+    prompt = prompt or PersonalPrompt(owner=user)
+    prompt.category = data["category"]
+    prompt.step = data["step"]
+    prompt.is_active = data["is_active"]
+    prompt.seal("text", data["text"], owner=user)
+    prompt.save()
+    return prompt
+
+
+def personal_prompt_delete(*, prompt: PersonalPrompt) -> None:
+    """Delete a person's own prompt. Reflections that answered it are kept (their link is cleared)."""
+    prompt.delete()
 
 
 # --- Prompt of the day ------------------------------------------------------------------------------
@@ -78,7 +95,7 @@ def daily_prompt(shown: PromptShown, *, user) -> DailyPrompt:
         p = shown.prompt
         return DailyPrompt(p, None, p.text, p.follow_up, p.category, p.step)
     p = shown.personal_prompt
-    return DailyPrompt(None, p, p.reveal("text", owner=user), "", p.category, p.step)
+    return DailyPrompt(None, p, p.reveal_all(owner=user).text, "", p.category, p.step)
 
 
 def category_weights(*, user, today: dt.date) -> dict[str, float]:

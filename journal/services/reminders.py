@@ -1,4 +1,5 @@
-"""Reminder emails at the person's local time: what is due, sending once, and unsubscribing.
+"""Reminder emails at the person's local time (daily, weekly, a pause plan's check-back day): what is due, sending
+each once, and unsubscribing.
 
 `send_due(now)` is safe to run every minute from several machines at once: a reminder is claimed by
 inserting its (person, kind, local date) row first; only the run whose insert wins sends the email.
@@ -21,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from journal.models import Reminder, ReminderSent
+from needs.models.relationships import PausePlan
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +95,16 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
     return data.get("u"), data["k"]
 
 
+def reminders_unsubscribe(*, user, kind: str) -> None:
+    """Turn off one kind of reminder email ("daily", "weekly") or "all" of them."""
+    changes = {}
+    if kind in {"daily", "all"}:
+        changes["daily_enabled"] = False
+    if kind in {"weekly", "all"}:
+        changes["weekly_enabled"] = False
+    Reminder.objects.filter(owner=user).update(**changes)
+
+
 def _absolute(path: str) -> str:
     return settings.ATTUNE_SITE_URL.rstrip("/") + path
 
@@ -122,8 +134,6 @@ def send_pause_plan_check_backs(now: dt.datetime) -> int:
 
     The plan is claimed by setting `reminded_on` in one UPDATE, so concurrent runners send it once.
     """
-    from needs.models.relationships import PausePlan
-
     sent = 0
     for reminder in Reminder.objects.filter(models_enabled()).select_related("owner"):
         zone = _zone(reminder.time_zone)

@@ -1,3 +1,6 @@
+"""The journal list: filters, search over the decrypted texts (no index of anyone's words), and the
+entries one page shows (title and excerpt, the search words highlighted)."""
+
 from __future__ import annotations
 
 import re
@@ -8,20 +11,19 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from journal.models import Reflection
-from journal.services.reflections import (
-    trash_purge,  # noqa: F401
-)
-from needs.privacy.crypto import text_opener
+from needs.privacy.crypto import reveal_each, text_opener
 
-# --- Search ---------------------------------------------------------------------------------------
+EXCERPT = 220
 
 
 @dataclass
-class Match:
+class Entry:
+    """One reflection as the journal list shows it. With a search, both texts are escaped and the words
+    found are marked; without, they are plain text for the template to escape."""
+
     reflection: Reflection
-    title: str
-    title_html: SafeString
-    snippet_html: SafeString
+    title_html: str
+    excerpt_html: str
 
 
 def highlight(text: str, pattern: re.Pattern) -> SafeString:
@@ -63,18 +65,22 @@ def search_ids(*, user, queryset, query: str) -> list:
     return found
 
 
-def search_matches(*, user, reflections, query: str) -> list[Match]:
+def search_matches(*, user, reflections, query: str) -> list[Entry]:
     """Highlighted titles and snippets for one page of search results."""
     words = [w for w in query.split() if w][:8]
     any_word = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
-    matches = []
-    for reflection in reflections:
-        title = reflection.reveal("title", owner=user)
-        body = reflection.reveal("body", owner=user)
-        matches.append(
-            Match(reflection, title, highlight(title, any_word), highlight(snippet(body, any_word), any_word))
-        )
-    return matches
+    return [
+        Entry(r, highlight(r.plain.title, any_word), highlight(snippet(r.plain.body, any_word), any_word))
+        for r in reveal_each(reflections, owner=user)
+    ]
+
+
+def list_entries(*, user, reflections) -> list[Entry]:
+    """Titles and the start of each text for one page of the journal list."""
+    return [
+        Entry(r, r.plain.title, r.plain.body[:EXCERPT] + ("…" if len(r.plain.body) > EXCERPT else ""))
+        for r in reveal_each(reflections, owner=user)
+    ]
 
 
 def filter_reflections(

@@ -6,51 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 from allauth.account.decorators import reauthentication_required
-from allauth.usersessions.models import UserSession
-from django import forms
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.sessions.models import Session
-from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from journal.forms import CONFIRMATION, DeleteForm, ImportForm, RangeForm
 from journal.portability import export, imports
+from journal.services.account_data import account_delete
 from needs.privacy.crypto import data_key_for
-
-CONFIRMATION = "delete my journal"
-
-
-class RangeForm(forms.Form):
-    date_from = forms.DateField(
-        label="From (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="To (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise forms.ValidationError("The start of the date range is after its end.")
-        return data
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label="An Attune export (.json)")
-
-
-class DeleteForm(forms.Form):
-    confirmation = forms.CharField(label=f"Type “{CONFIRMATION}” to confirm", max_length=100)
-
-    def clean_confirmation(self):
-        if " ".join(self.cleaned_data["confirmation"].lower().split()) != CONFIRMATION:
-            raise forms.ValidationError(
-                f"Type exactly “{CONFIRMATION}” — or leave this page to keep everything."
-            )
-        return self.cleaned_data["confirmation"]
 
 
 @require_safe
@@ -144,13 +110,7 @@ def import_page(request):
 def delete_account(request):
     form = DeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = request.user
-        with transaction.atomic():
-            keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-            Session.objects.filter(session_key__in=keys).delete()
-            # Every owned row goes with the user (on_delete=CASCADE), the data key with them: any backup of
-            # their ciphertext can no longer be opened.
-            user.delete()
+        account_delete(user=request.user)
         logout(request)
         return redirect("journal:goodbye")
     context = {

@@ -1,3 +1,5 @@
+"""The month calendar of reflections and check-ins."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,3 +1,5 @@
+"""Autosaving the reflection form as a draft, and discarding a draft."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -8,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from journal.models import Draft, Reflection
-from journal.services import reflections
+from journal.services import drafts
 from journal.services.reflections import first_or_none
 
 
@@ -34,13 +36,13 @@ def draft_save(request):
         return JsonResponse({"saved": False, "reason": "empty"})
     draft_id = request.POST.get("draft_id") or None
     try:
-        draft = reflections.draft_save(
+        draft = drafts.draft_save(
             user=request.user, draft_id=draft_id, payload=payload, reflection=reflection
         )
-    except reflections.DraftGone:
+    except drafts.DraftGone:
         # The draft went with a save of exactly this text: nothing here is unsaved.
         return JsonResponse({"saved": False, "reason": "already saved"})
-    except reflections.DraftRefused as refusal:
+    except drafts.DraftRefused as refusal:
         return JsonResponse({"saved": False, "reason": refusal.reason, "message": refusal.message})
     saved_at = timezone.localtime(draft.updated_at)
     answer = {"saved": True, "draft_id": str(draft.pk), "saved_at": saved_at.isoformat()}
@@ -50,7 +52,7 @@ def draft_save(request):
             "This reflection was moved to the trash in another window. What you write here is kept as a "
             "draft; saving brings the reflection back with your text."
         )
-    elif target is not None and reflections.draft_is_stale(draft, target):
+    elif target is not None and drafts.draft_is_stale(draft, target):
         answer["message"] = (
             "This reflection was saved in another window after you opened it here. What you write here is "
             "kept as a draft; when you save, you’ll see both versions and choose."
@@ -62,6 +64,6 @@ def draft_save(request):
 def draft_discard(request, pk):
     draft = get_object_or_404(Draft.objects.for_user(request.user), pk=pk)
     target = reverse("journal:reflection_edit", args=[draft.reflection_id]) if draft.reflection_id else None
-    draft.delete()
+    drafts.draft_discard(draft=draft)
     messages.info(request, "The draft is discarded.")
     return redirect(target or "journal:reflection_create")

@@ -1,3 +1,5 @@
+"""The home page: the landing page for visitors, the dashboard for a signed-in person."""
+
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache

@@ -12,6 +12,7 @@ from journal.services import insights
 from journal.services.calendar import FIRST_JOURNAL_DAY, week_from_param
 from needs import charts
 from needs.pagecache import cached_page
+from needs.privacy.crypto import reveal_each
 from needs.services.accounts import local_today
 
 
@@ -19,10 +20,7 @@ from needs.services.accounts import local_today
 @cached_page("range")
 def insights_page(request):
     today = local_today(request.user)
-    range_key = request.GET.get("range", "90d")
-    if range_key not in insights.RANGES:
-        range_key = "90d"
-    label, days = insights.RANGES[range_key]
+    range_key, label, days = charts.chosen_range(request.GET.get("range"))
     since = today - dt.timedelta(days=days - 1) if days else None
     rows = insights.need_weeks(request.user, since, today)
     categories = insights.category_trends(rows)
@@ -53,7 +51,7 @@ def insights_page(request):
         {
             "range_key": range_key,
             "range_label": label,
-            "ranges": insights.RANGES,
+            "ranges": charts.offered_ranges(),
             "category_chart": charts.multi_line_chart(categories),
             "categories": categories,
             "category_table": _table(categories),
@@ -90,14 +88,13 @@ def weekly_review(request):
     unknown = bool(asked) and monday is None
     monday = monday or today - dt.timedelta(days=today.weekday())
     sunday = monday + dt.timedelta(days=6)
-    reflections = list(
+    reflections = reveal_each(
         Reflection.objects.for_user(request.user)
         .live()
         .filter(date__range=(monday, sunday))
-        .order_by("date", "created_at")
+        .order_by("date", "created_at"),
+        owner=request.user,
     )
-    for reflection in reflections:
-        reflection.title_text = reflection.reveal("title", owner=request.user)
     rose, fell, held = insights.week_changes(request.user, monday)
     return render(
         request,

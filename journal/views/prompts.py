@@ -1,4 +1,4 @@
-"""A person's own private prompts: list, add, edit, delete."""
+"""A person's own private prompts (list, add, edit, delete), and asking for another prompt of the day."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from journal.forms import PersonalPromptForm
 from journal.models import PersonalPrompt
 from journal.services import prompts
 from needs.forms.fields import posted
+from needs.privacy.crypto import reveal_each
 from needs.services.accounts import local_today
 
 
@@ -26,25 +27,15 @@ def prompt_another(request):
 
 @require_safe
 def prompt_list(request):
-    prompts = list(PersonalPrompt.objects.for_user(request.user))
-    for prompt in prompts:
-        prompt.text_plain = prompt.reveal("text", owner=request.user)
-    return render(request, "journal/prompt_list.html", {"prompts": prompts})
-
-
-def _save(form, prompt, user):
-    prompt.category = form.cleaned_data["category"]
-    prompt.step = form.cleaned_data["step"]
-    prompt.is_active = form.cleaned_data["is_active"]
-    prompt.seal("text", form.cleaned_data["text"], owner=user)
-    prompt.save()
+    own = reveal_each(PersonalPrompt.objects.for_user(request.user), owner=request.user)
+    return render(request, "journal/prompt_list.html", {"prompts": own})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def prompt_create(request):
     form = PersonalPromptForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        _save(form, PersonalPrompt(owner=request.user), request.user)
+        prompts.personal_prompt_save(user=request.user, data=form.cleaned_data)
         messages.success(request, "Your prompt is added. It joins the pool for your prompts of the day.")
         return redirect("journal:prompt_list")
     return render(request, "journal/prompt_form.html", {"form": form})
@@ -54,14 +45,14 @@ def prompt_create(request):
 def prompt_edit(request, pk):
     prompt = get_object_or_404(PersonalPrompt.objects.for_user(request.user), pk=pk)
     initial = {
-        "text": prompt.reveal("text", owner=request.user),
+        "text": prompt.reveal_all(owner=request.user).text,
         "category": prompt.category,
         "step": prompt.step,
         "is_active": prompt.is_active,
     }
     form = PersonalPromptForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        _save(form, prompt, request.user)
+        prompts.personal_prompt_save(user=request.user, data=form.cleaned_data, prompt=prompt)
         messages.success(request, "Saved.")
         return redirect("journal:prompt_list")
     return render(request, "journal/prompt_form.html", {"form": form, "prompt": prompt})
@@ -70,6 +61,6 @@ def prompt_edit(request, pk):
 @require_POST
 def prompt_delete(request, pk):
     prompt = get_object_or_404(PersonalPrompt.objects.for_user(request.user), pk=pk)
-    prompt.delete()
+    prompts.personal_prompt_delete(prompt=prompt)
     messages.success(request, "Prompt deleted. Reflections that answered it are kept.")
     return redirect("journal:prompt_list")

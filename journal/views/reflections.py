@@ -1,27 +1,26 @@
-"""Reflections: list and search, calendar, write and edit (with autosave and conflict handling), trash.
+"""Reflections: read, write and edit (with autosaved drafts and conflict handling), and the trash.
 
 Every owned row is reached through `for_user(request.user)`: anyone else's is a 404.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from django.contrib import messages
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from journal.forms import ReflectionForm
 from journal.markdown import render_markdown
 from journal.models import TRASH_DAYS, Draft, PersonalPrompt, Prompt, Reflection
-from journal.services import reflections
+from journal.services import drafts, reflections
 from journal.services.reflections import first_or_none, live_reflections, merged_text
 from needs.models.needs import Need
 from needs.privacy import recovery
+from needs.privacy.crypto import reveal_each
 from needs.services.accounts import local_today
 
 # A form sent again after the reflection it created went to the trash (or an edit saved as another window
@@ -34,18 +33,18 @@ def reflection_detail(request, pk):
     reflection = get_object_or_404(
         Reflection.objects.for_user(request.user).select_related("prompt", "personal_prompt"), pk=pk
     )
+    reflection.reveal_all(owner=request.user)
     prompt_text = ""
     if reflection.prompt:
         prompt_text = reflection.prompt.text
     elif reflection.personal_prompt:
-        prompt_text = reflection.personal_prompt.reveal("text", owner=request.user)
+        prompt_text = reflection.personal_prompt.reveal_all(owner=request.user).text
     return render(
         request,
         "journal/reflection_detail.html",
         {
             "reflection": reflection,
-            "title": reflection.reveal("title", owner=request.user),
-            "body_html": render_markdown(reflection.reveal("body", owner=request.user)),
+            "body_html": render_markdown(reflection.plain.body),
             "needs": reflection.needs.order_by("category", "name"),
             "prompt_text": prompt_text,
         },
@@ -75,12 +74,12 @@ def _prompt_shown(form) -> str:
         return found.text if found else ""
     if personal:
         found = first_or_none(PersonalPrompt.objects.for_user(form.owner), getattr(personal, "pk", personal))
-        return found.reveal("text", owner=form.owner) if found else ""
+        return found.reveal_all(owner=form.owner).text if found else ""
     return ""
 
 
 def _draft_data(draft, *, user) -> QueryDict:
-    data = _querydict(reflections.draft_payload(draft, user=user))
+    data = _querydict(drafts.draft_payload(draft, user=user))
     data["draft_id"] = str(draft.pk)
     # A new page is a new form: sending it is never a repeat of the page that wrote the draft.
     data["form_key"] = str(uuid.uuid4())
@@ -106,13 +105,9 @@ def _querydict(payload: dict) -> QueryDict:
 
 
 def _conflict(current: Reflection, *, user, again=False, kept_at=None) -> dict:
-    return {
-        "title": current.reveal("title", owner=user),
-        "body": current.reveal("body", owner=user),
-        "updated_at": current.updated_at,
-        "again": again,
-        "kept_at": kept_at,
-    }
+    """The saved version shown next to the person's own (its text at `current.plain`)."""
+    current.reveal_all(owner=user)
+    return {"current": current, "again": again, "kept_at": kept_at}
 
 
 def _conflict_form(data: QueryDict, current: Reflection, *, user, today) -> ReflectionForm:
@@ -143,7 +138,7 @@ def _edit_page(request, reflection, form, *, conflict=None, pending=None):
 def _kept_from_elsewhere(user, reflection):
     """The newest draft written from a version that a save elsewhere replaced, holding unsaved text."""
     older = Draft.objects.for_user(user).filter(reflection=reflection, base_version__lt=reflection.version)
-    return next((d for d in older if reflections.draft_differs(d, reflection, user=user)), None)
+    return next((d for d in older if drafts.draft_differs(d, reflection, user=user)), None)
 
 
 @recovery.keeps_text
@@ -183,16 +178,16 @@ def reflection_create(request):
             )
     else:
         form = ReflectionForm(initial=_initial_for_new(request, today), owner=request.user, today=today)
-    drafts = []
+    unsaved = []
     if request.method != "POST" and from_draft is None and recovered is None:
-        drafts = list(Draft.objects.for_user(request.user).filter(reflection__isnull=True)[:5])
+        unsaved = list(Draft.objects.for_user(request.user).filter(reflection__isnull=True)[:5])
     return render(
         request,
         "journal/reflection_form.html",
         {
             "form": form,
             "prompt_text": _prompt_shown(form),
-            "drafts": drafts,
+            "drafts": unsaved,
             "draft_url": reverse("journal:draft_save"),
             "recovered": recovered is not None,
         },
@@ -229,7 +224,7 @@ def reflection_edit(request, pk):
         form = ReflectionForm(data, owner=user, today=today, linked_needs=linked)
         if resolve == "theirs":
             form.is_valid()  # only for the draft id and form key, which are checked on their own
-            reflections.form_drafts_discard(
+            drafts.form_drafts_discard(
                 user=user,
                 draft_id=form.cleaned_data.get("draft_id"),
                 form_key=form.cleaned_data.get("form_key"),
@@ -237,7 +232,7 @@ def reflection_edit(request, pk):
             messages.info(request, "Kept the saved version; the changes from this window are discarded.")
             return redirect("journal:reflection_detail", pk=reflection.pk)
         if resolve == "merge":
-            data["body"] = merged_text(data.get("body", ""), reflection.reveal("body", owner=user))
+            data["body"] = merged_text(data.get("body", ""), reflection.reveal_all(owner=user).body)
             form = ReflectionForm(data, owner=user, today=today, linked_needs=linked)
             messages.info(request, "Both versions are in the text box below. Edit them together, then save.")
         elif form.is_valid():
@@ -269,8 +264,8 @@ def reflection_edit(request, pk):
         from_draft = _draft_data(draft, user=user) if draft else None
     if (
         from_draft is not None
-        and reflections.draft_is_stale(draft, reflection)
-        and reflections.draft_differs(draft, reflection, user=user)
+        and drafts.draft_is_stale(draft, reflection)
+        and drafts.draft_differs(draft, reflection, user=user)
     ):
         # Text written here while another window saved: back, next to what was saved, to choose.
         return _edit_page(
@@ -286,11 +281,12 @@ def reflection_edit(request, pk):
                 request, "Here is everything you wrote. Nothing is saved yet — press “Save changes”."
             )
         return _edit_page(request, reflection, form)
+    saved = reflection.reveal_all(owner=user)
     form = ReflectionForm(
         initial={
             "date": reflection.date,
-            "title": reflection.reveal("title", owner=user),
-            "body": reflection.reveal("body", owner=user),
+            "title": saved.title,
+            "body": saved.body,
             "needs": linked,
             "anxiety": reflection.anxiety,
             "confidence": reflection.confidence,
@@ -314,26 +310,25 @@ def reflection_edit(request, pk):
 @require_POST
 def reflection_delete(request, pk):
     reflection = get_object_or_404(live_reflections(request.user), pk=pk)
-    reflection.deleted_at = timezone.now()
-    reflection.save(update_fields=["deleted_at"])
+    reflections.reflection_trash(reflection=reflection)
     messages.success(request, f"Moved to the trash. You can restore it for {TRASH_DAYS} days.")
     return redirect("journal:reflection_list")
 
 
 @require_safe
 def trash(request):
-    items = list(Reflection.objects.for_user(request.user).trashed().order_by("-deleted_at"))
+    items = reveal_each(
+        Reflection.objects.for_user(request.user).trashed().order_by("-deleted_at"), owner=request.user
+    )
     for item in items:
-        item.title_text = item.reveal("title", owner=request.user)
-        item.purge_on = (item.deleted_at + dt.timedelta(days=TRASH_DAYS)).date()
-    return render(request, "journal/trash.html", {"items": items})
+        item.purge_on = reflections.purge_on(item)
+    return render(request, "journal/trash.html", {"items": items, "trash_days": TRASH_DAYS})
 
 
 @require_POST
 def reflection_restore(request, pk):
     reflection = get_object_or_404(Reflection.objects.for_user(request.user).trashed(), pk=pk)
-    reflection.deleted_at = None
-    reflection.save(update_fields=["deleted_at"])
+    reflections.reflection_restore(reflection=reflection)
     messages.success(request, "Restored.")
     return redirect("journal:reflection_detail", pk=reflection.pk)
 
@@ -341,6 +336,6 @@ def reflection_restore(request, pk):
 @require_POST
 def reflection_destroy(request, pk):
     reflection = get_object_or_404(Reflection.objects.for_user(request.user).trashed(), pk=pk)
-    reflection.delete()
+    reflections.reflection_destroy(reflection=reflection)
     messages.success(request, "Deleted for good.")
     return redirect("journal:trash")

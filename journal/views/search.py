@@ -1,3 +1,5 @@
+"""The journal list: every live reflection, newest first, with filters and search."""
+
 from __future__ import annotations
 
 import functools
@@ -60,25 +62,12 @@ def reflection_list(request):
         ids = search.search_ids(user=request.user, queryset=queryset.order_by(), query=query)
         page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
         on_page = {r.pk: r for r in queryset.filter(pk__in=list(page))}
-        matches = search.search_matches(
+        entries = search.search_matches(
             user=request.user, reflections=[on_page[pk] for pk in page if pk in on_page], query=query
         )
-        entries = [
-            {"reflection": m.reflection, "title_html": m.title_html, "excerpt_html": m.snippet_html}
-            for m in matches
-        ]
     else:
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-        entries = []
-        for reflection in page:
-            body = reflection.reveal("body", owner=request.user)
-            entries.append(
-                {
-                    "reflection": reflection,
-                    "title_html": reflection.reveal("title", owner=request.user),
-                    "excerpt_html": body[:220] + ("…" if len(body) > 220 else ""),
-                }
-            )
+        entries = search.list_entries(user=request.user, reflections=page)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

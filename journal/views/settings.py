@@ -3,36 +3,30 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from journal.forms import ReminderForm
-from journal.models import Reminder
-from journal.services.reminders import read_unsubscribe_token
+from journal.services import settings
+from journal.services.reminders import read_unsubscribe_token, reminders_unsubscribe
 from needs.forms.accounts import ProfileSettingsForm
 from needs.services.accounts import profile_for
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def settings_page(request):
-    profile = profile_for(request.user)
-    reminder, _ = Reminder.objects.get_or_create(
-        owner=request.user, defaults={"time_zone": profile.time_zone}
-    )
     posted = request.POST if request.method == "POST" else None
-    profile_form = ProfileSettingsForm(posted, instance=profile, prefix="profile")
-    reminder_form = ReminderForm(posted, instance=reminder, prefix="reminder")
+    profile_form = ProfileSettingsForm(posted, instance=profile_for(request.user), prefix="profile")
+    reminder_form = ReminderForm(posted, instance=settings.reminder_for(request.user), prefix="reminder")
     if request.method == "POST" and profile_form.is_valid() and reminder_form.is_valid():
-        with transaction.atomic():
-            profile = profile_form.save(commit=False)
-            profile.time_zone_confirmed = True
-            profile.save()
-            reminder = reminder_form.save(commit=False)
-            reminder.time_zone = profile.time_zone  # reminders follow the person's zone
-            reminder.save()
+        settings.settings_save(
+            user=request.user,
+            profile=profile_form.cleaned_data,
+            reminders=reminder_form.cleaned_data,
+            confirm_time_zone=True,
+        )
         messages.success(request, "Settings saved.")
         return redirect("journal:settings")
     return render(
@@ -53,12 +47,7 @@ def unsubscribe(request, token):
         raise Http404
     label = {"daily": "daily reminders", "weekly": "the weekly review", "all": "all reminder emails"}[kind]
     if request.method == "POST":
-        changes = {}
-        if kind in {"daily", "all"}:
-            changes["daily_enabled"] = False
-        if kind in {"weekly", "all"}:
-            changes["weekly_enabled"] = False
-        Reminder.objects.filter(owner=user).update(**changes)
+        reminders_unsubscribe(user=user, kind=kind)
         response = render(request, "journal/unsubscribe.html", {"done": True, "label": label})
     else:
         response = render(request, "journal/unsubscribe.html", {"done": False, "label": label})

@@ -1,3 +1,5 @@
+"""The time-zone field, the extra sign-up fields and the profile settings form."""
+
 from __future__ import annotations
 
 import datetime as dt

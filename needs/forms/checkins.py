@@ -1,3 +1,5 @@
+"""Forms of the check-in page (its date and one row per need) and of editing one check-in."""
+
 from __future__ import annotations
 
 import datetime as dt

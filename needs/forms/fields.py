@@ -1,4 +1,5 @@
-"""Forms for needs, check-ins and the person's time zone. `owner` is never a field: views pass it in."""
+"""Fields and helpers the needs app's forms share: long text, scores, journal dates, the person's needs as
+checkboxes, and reading a form's submitted data."""
 
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+"""The need form and the catalogue's adopt form. `owner` is never a field: views pass it in."""
+
 from __future__ import annotations
 
 from django import forms
@@ -8,6 +10,8 @@ from needs.models.needs import CatalogueNeed, Need
 
 
 class NeedForm(forms.ModelForm):
+    """Checks a need's fields; `needs.services.needs.need_save` writes them."""
+
     met_looks_like = LongText(
         label="What it looks like when this need is met",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -53,16 +57,6 @@ class NeedForm(forms.ModelForm):
         if clash.exists():
             raise ValidationError("You already have a need with this name.")
         return name
-
-    def save(self, commit: bool = True) -> Need:
-        need = super().save(commit=False)
-        if need.owner_id is None:
-            need.owner = self.owner
-        for name in Need.sealed_fields:
-            need.seal(name, self.cleaned_data[name], owner=self.owner)
-        if commit:
-            need.save()
-        return need
 
 
 class AdoptForm(forms.Form):

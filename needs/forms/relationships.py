@@ -1,3 +1,5 @@
+"""Forms for a relationship, its needs-met ratings and its pause plan."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
-"""Forms for statements, the love profile, cards, connections and relationships. `owner` is never a field."""
+"""Forms of the sharing area: statements, the love profile, cards, joining, sharing with and answering a
+partner. `owner` is never a field: views pass it in."""
 
 from __future__ import annotations
 

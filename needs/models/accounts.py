@@ -1,3 +1,6 @@
+"""A person's profile (time zone, day end, low-score threshold, display choices) and the record of what staff
+did to their account."""
+
 import datetime as dt
 import uuid
 import zoneinfo
@@ -6,7 +9,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-# Openness and stepping back live in their own module; imported here so Django sees the models.
 from needs.privacy.owned import OwnedModel, OwnedQuerySet
 
 

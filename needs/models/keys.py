@@ -1,3 +1,5 @@
+"""Each person's data key, stored wrapped by a master key (see needs.privacy.crypto)."""
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -97,7 +97,7 @@ class Need(SealedFieldsMixin, OwnedModel):
     importance = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    # Sealed (encrypted) texts: tokens, opened only with the owner (see needs.crypto).
+    # Sealed (encrypted) texts: tokens, opened only with the owner (see needs.privacy.crypto).
     met_looks_like = models.TextField(blank=True, editable=False)
     what_helps = models.TextField(blank=True, editable=False)
     catalogue_need = models.ForeignKey(

@@ -1,3 +1,5 @@
+"""Relationships: the people in a person's life, how well each need is met with them, and pause plans."""
+
 import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator

@@ -1,5 +1,6 @@
-"""Openness and stepping back: needs statements, "how I want to be loved", needs cards, partner exchange,
-relationships and pause plans. Everything a person writes here is sealed like the rest of their journal."""
+"""Sharing: needs statements, "how I want to be loved", needs cards shared by link, and the exchange between two
+connected accounts (invitations, connections, shared needs, answers). Everything a person writes here is sealed
+like the rest of their journal."""
 
 import hashlib
 import secrets

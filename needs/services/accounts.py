@@ -1,3 +1,5 @@
+"""The person's profile and their own "today": time zone and the hour their day ends."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,15 +1,17 @@
-"""Operations on needs that span models or run from both views and commands."""
+"""Writes of check-ins, and what is read from them: weekly averages, sparklines, the 30-day comparison, the
+needs wheel, the home page's quick check-in and the "stayed low" rule."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 from statistics import mean
 
 from django.db import transaction
 
-from needs.models.needs import Category, CheckIn, Need
+from needs.models.needs import CheckIn, Need, by_category
 
 # --- Check-ins ------------------------------------------------------------------------------------
 
@@ -31,6 +33,18 @@ def checkins_save(*, user, date: dt.date, ratings: dict[Need, tuple[int | None, 
         checkin.save()
         saved += 1
     return saved
+
+
+def checkin_update(*, user, checkin: CheckIn, score: int, note: str) -> CheckIn:
+    """Change one check-in's score and note (already validated)."""
+    checkin.score = score
+    checkin.seal("note", note, owner=user)
+    checkin.save()
+    return checkin
+
+
+def checkin_delete(*, checkin: CheckIn) -> None:
+    checkin.delete()
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -104,16 +118,14 @@ def wheel(*, user, today: dt.date) -> list[WheelSlice]:
         .filter(date__gte=earlier_start, date__lte=today)
         .values_list("need__category", "date", "score")
     )
-    now: dict[str, list[int]] = defaultdict(list)
-    earlier: dict[str, list[int]] = defaultdict(list)
-    for category, day, score in rows:
-        if day >= now_start:
-            now[category].append(score)
-        elif earlier_start <= day <= earlier_end:
-            earlier[category].append(score)
     return [
-        WheelSlice(value, label, average(now[value]), average(earlier[value]))
-        for value, label in Category.choices
+        WheelSlice(
+            group.value,
+            group.label,
+            average([score for _, day, score in group.items if day >= now_start]),
+            average([score for _, day, score in group.items if earlier_start <= day <= earlier_end]),
+        )
+        for group in by_category(rows, category_of=itemgetter(0), keep_empty=True)
     ]
 
 

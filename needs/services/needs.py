@@ -1,10 +1,14 @@
+"""Writes of needs (create, edit, archive, restore, delete, adopt from the catalogue), the starter catalogue,
+and needs annotated with their latest score."""
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from needs.models.needs import CatalogueNeed, CheckIn, Need
 
@@ -54,6 +58,68 @@ def needs_adopt(*, user, catalogue_needs: list[CatalogueNeed]) -> list[Need]:
         taken.add(item.name.lower())
     Need.objects.bulk_create(created)
     return created
+
+
+# --- The person's own needs -----------------------------------------------------------------------
+
+
+class NeedNameTaken(Exception):  # noqa: N818 - says what happened, like Django's DoesNotExist
+    """Another need of the person took this name between the caller's check and the write."""
+
+
+def need_save(
+    *,
+    user,
+    name: str,
+    category: str,
+    importance: int,
+    met_looks_like: str = "",
+    what_helps: str = "",
+    need: Need | None = None,
+    catalogue_need: CatalogueNeed | None = None,
+    archived: bool = False,
+) -> Need:
+    """Create a need (`need` None) or change `need`, from already-validated values; seals both texts.
+
+    `catalogue_need` links a new need to the suggestion it came from; `archived` archives it as well.
+    Raises `NeedNameTaken` when the database's unique constraint refuses the name (a need added a moment ago in
+    another request); nothing is stored then. Any other refusal is raised as it came.
+    """
+    need = need or Need(owner=user)
+    need.name, need.category, need.importance = name, category, importance
+    need.seal("met_looks_like", met_looks_like, owner=user)
+    need.seal("what_helps", what_helps, owner=user)
+    if catalogue_need is not None:
+        need.catalogue_need = catalogue_need
+    if archived and need.archived_at is None:
+        need.archived_at = timezone.now()
+    try:
+        with transaction.atomic():
+            need.save()
+    except IntegrityError:
+        if Need.objects.for_user(user).filter(name__iexact=name).exclude(pk=need.pk).exists():
+            raise NeedNameTaken from None
+        raise
+    return need
+
+
+def need_archive(*, need: Need) -> Need:
+    """Take a need out of the inventory, keeping its history. Archiving an archived need changes nothing."""
+    if need.archived_at is None:
+        need.archived_at = timezone.now()
+        need.save(update_fields=["archived_at", "updated_at"])
+    return need
+
+
+def need_restore(*, need: Need) -> Need:
+    need.archived_at = None
+    need.save(update_fields=["archived_at", "updated_at"])
+    return need
+
+
+def need_delete(*, need: Need) -> None:
+    """Delete a need with its check-ins, statements and ratings."""
+    need.delete()
 
 
 # --- Scores over time ----------------------------------------------------------------------------

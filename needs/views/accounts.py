@@ -1,3 +1,5 @@
+"""The account's security page: signed-in devices and what staff did to the account."""
+
 from allauth.usersessions.views import ListUserSessionsView
 
 from needs.models.accounts import StaffAction

@@ -1,3 +1,5 @@
+"""The check-in page (one date's ratings of every active need), editing one check-in, and the needs wheel."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,9 +11,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from needs import charts
 from needs.forms.checkins import CheckInDateForm, CheckInEditForm, CheckInFormSet
 from needs.forms.fields import posted
-from needs.models.needs import Category, CheckIn, Need
+from needs.models.needs import Category, CheckIn, Need, by_category
+from needs.privacy.crypto import reveal_each
 from needs.services.accounts import local_today
-from needs.services.checkins import checkins_save, quick_checkin
+from needs.services.checkins import checkin_delete, checkin_update, checkins_save, quick_checkin
 from needs.services.checkins import wheel as wheel_slices
 from needs.services.writes import twin_safe
 
@@ -61,7 +64,8 @@ def checkin(request):
                 messages.info(request, "Nothing was rated, so nothing changed.")
             return redirect("needs:inventory")
     else:
-        existing = {c.need_id: c for c in CheckIn.objects.for_user(request.user).filter(date=date)}
+        on_date = CheckIn.objects.for_user(request.user).filter(date=date)
+        existing = {c.need_id: c for c in reveal_each(on_date, owner=request.user)}
         initial = []
         for need in active:
             found = existing.get(need.pk)
@@ -69,7 +73,7 @@ def checkin(request):
                 {
                     "need": str(need.pk),
                     "score": str(found.score) if found else "",
-                    "note": found.reveal("note", owner=request.user) if found else "",
+                    "note": found.plain.note if found else "",
                 }
             )
         formset = CheckInFormSet(initial=initial, prefix="rating", form_kwargs={"needs": needs_by_id})
@@ -82,17 +86,15 @@ def checkin(request):
             "date": date,
             "today": today,
             "is_today": date == today,
-            "groups": _rows_by_category(formset),
+            "groups": by_category(formset.forms, category_of=_category_of_row),
         },
     )
 
 
-def _rows_by_category(formset) -> list[dict]:
-    groups = {value: [] for value, _ in Category.choices}
-    for form in formset.forms:
-        need = form.need_object
-        groups[need.category if need else Category.MENTAL].append(form)
-    return [{"value": v, "label": label, "rows": groups[v]} for v, label in Category.choices if groups[v]]
+def _category_of_row(form) -> str:
+    """A row's need's category; a row whose need isn't the person's (a tampered form) shows under the first."""
+    need = form.need_object
+    return need.category if need else Category.MENTAL
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -100,15 +102,13 @@ def checkin_edit(request, pk):
     checkin = get_object_or_404(CheckIn.objects.for_user(request.user).select_related("need"), pk=pk)
     if request.method == "POST" and "delete" in request.POST:
         need_pk = checkin.need_id
-        checkin.delete()
+        checkin_delete(checkin=checkin)
         messages.success(request, "That check-in is deleted.")
         return redirect("needs:need_detail", pk=need_pk)
-    initial = {"score": str(checkin.score), "note": checkin.reveal("note", owner=request.user)}
+    initial = {"score": str(checkin.score), "note": checkin.reveal_all(owner=request.user).note}
     form = CheckInEditForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        checkin.score = form.cleaned_data["score"]
-        checkin.seal("note", form.cleaned_data["note"], owner=request.user)
-        checkin.save()
+        checkin_update(user=request.user, checkin=checkin, **form.cleaned_data)
         messages.success(request, f"Check-in for {checkin.date:%-d %B %Y} updated.")
         return redirect("needs:need_detail", pk=checkin.need_id)
     return render(request, "needs/checkin_edit.html", {"form": form, "checkin": checkin})

@@ -1,4 +1,4 @@
-"""The needs inventory, the catalogue, one need's page, check-ins, the wheel and time-zone settings.
+"""The needs inventory, the catalogue, and one need's pages: detail, form, archive, restore and delete.
 
 Every owned row is reached through `for_user(request.user)`: anyone else's is a 404.
 """
@@ -8,24 +8,25 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from needs import charts, hooks
 from needs.forms.fields import posted
 from needs.forms.needs import AdoptForm, NeedForm
-from needs.models.needs import CATEGORY_DESCRIPTIONS, CatalogueNeed, Category, Need
+from needs.models.needs import CatalogueNeed, Category, Need, by_category
 from needs.models.sharing import Statement
+from needs.privacy.crypto import reveal_each
+from needs.services import needs as needs_services
 from needs.services.accounts import local_today, profile_for
 from needs.services.checkins import compare_windows, sparklines, week_start, weekly_averages
-from needs.services.needs import needs_adopt, with_latest_scores
+from needs.services.needs import NeedNameTaken, need_save, needs_adopt, with_latest_scores
 from needs.services.sharing import statements_of
 from needs.services.writes import twin_safe
 
-RANGES = {"90d": ("90 days", 90), "1y": ("1 year", 365), "all": ("All time", None)}
+# The chart ranges a need page offers: shorter than 90 days says little about one need.
+NEED_RANGES = ("90d", "1y", "all")
 
 
 NAME_TAKEN_MEANWHILE = (
@@ -35,32 +36,17 @@ NAME_TAKEN_MEANWHILE = (
 )
 
 
-def _save_need(form: NeedForm) -> Need | None:
+def _save_need(form: NeedForm, need: Need | None = None) -> Need | None:
     """The saved need, or None with a form error when the name was taken between the form's check and the
     write (the database's unique constraint has the last word). Nothing is stored then; the text stays in the
     form."""
     try:
-        with transaction.atomic():
-            return form.save()
-    except IntegrityError:
-        name = form.cleaned_data["name"]
-        clash = Need.objects.for_user(form.owner).filter(name__iexact=name).exclude(pk=form.instance.pk)
-        if not clash.exists():
-            raise
-        if not form.instance._state.adding:
-            form.instance.refresh_from_db(fields=["name"])  # the page's heading shows the name it still has
+        return need_save(user=form.owner, need=need, **form.cleaned_data)
+    except NeedNameTaken:
+        if need is not None:
+            need.refresh_from_db(fields=["name"])  # the page's heading shows the name it still has
         form.add_error("name", NAME_TAKEN_MEANWHILE)
         return None
-
-
-def _by_category(needs) -> list[dict]:
-    groups = {value: [] for value, _ in Category.choices}
-    for need in needs:
-        groups[need.category].append(need)
-    return [
-        {"value": value, "label": label, "description": CATEGORY_DESCRIPTIONS[value], "needs": groups[value]}
-        for value, label in Category.choices
-    ]
 
 
 @require_safe
@@ -77,7 +63,7 @@ def inventory(request):
         request,
         "needs/need_list.html",
         {
-            "groups": _by_category(needs),
+            "groups": by_category(needs, keep_empty=True),
             "need_count": len(needs),
             "archived": archived,
             "profile": profile_for(request.user),
@@ -110,7 +96,9 @@ def catalogue(request):
     for item in items:
         item.adopted = item.pk in adopted
         item.selected = str(item.pk) in selected
-    return render(request, "needs/catalogue_list.html", {"form": form, "groups": _by_category(items)})
+    return render(
+        request, "needs/catalogue_list.html", {"form": form, "groups": by_category(items, keep_empty=True)}
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -129,7 +117,7 @@ def need_create(request):
 def need_edit(request, pk):
     need = get_object_or_404(Need.objects.for_user(request.user), pk=pk)
     form = NeedForm(posted(request), instance=need, owner=request.user)
-    if request.method == "POST" and form.is_valid() and _save_need(form) is not None:
+    if request.method == "POST" and form.is_valid() and _save_need(form, need) is not None:
         messages.success(request, "Saved.")
         return redirect("needs:need_detail", pk=need.pk)
     return render(request, "needs/need_form.html", {"form": form, "need": need})
@@ -139,10 +127,7 @@ def need_edit(request, pk):
 def need_detail(request, pk):
     need = get_object_or_404(Need.objects.for_user(request.user), pk=pk)
     today = local_today(request.user)
-    range_key = request.GET.get("range", "90d")
-    if range_key not in RANGES:
-        range_key = "90d"
-    label, days = RANGES[range_key]
+    range_key, label, days = charts.chosen_range(request.GET.get("range"), offered=NEED_RANGES)
     since = today - dt.timedelta(days=max(days or 0, 60) - 1) if days else None
     points_qs = need.checkins.filter(date__lte=today)
     if since:
@@ -150,21 +135,18 @@ def need_detail(request, pk):
     points = list(points_qs.order_by("date").values_list("date", "score"))
     shown = [(d, s) for d, s in points if not days or d > today - dt.timedelta(days=days)]
     weekly = weekly_averages(shown)
-    recent = list(need.checkins.order_by("-date")[:14])
-    for checkin in recent:
-        checkin.note_text = checkin.reveal("note", owner=request.user)
+    need.reveal_all(owner=request.user)
+    recent = reveal_each(need.checkins.order_by("-date")[:14], owner=request.user)
     return render(
         request,
         "needs/need_detail.html",
         {
             "need": need,
-            "met_looks_like": need.reveal("met_looks_like", owner=request.user),
-            "what_helps": need.reveal("what_helps", owner=request.user),
             "chart": charts.line_chart(weekly),
             "weekly": weekly,
             "range_key": range_key,
             "range_label": label,
-            "ranges": RANGES,
+            "ranges": charts.offered_ranges(NEED_RANGES),
             "comparison": compare_windows(points, today=today),
             "recent": recent,
             "checkin_count": len(shown),
@@ -179,9 +161,7 @@ def need_detail(request, pk):
 @require_POST
 def need_archive(request, pk):
     need = get_object_or_404(Need.objects.for_user(request.user), pk=pk)
-    if need.archived_at is None:
-        need.archived_at = timezone.now()
-        need.save(update_fields=["archived_at", "updated_at"])
+    needs_services.need_archive(need=need)
     messages.success(request, f"“{need.name}” is archived. Its history is kept; restore it any time.")
     return redirect("needs:inventory")
 
@@ -189,8 +169,7 @@ def need_archive(request, pk):
 @require_POST
 def need_restore(request, pk):
     need = get_object_or_404(Need.objects.for_user(request.user), pk=pk)
-    need.archived_at = None
-    need.save(update_fields=["archived_at", "updated_at"])
+    needs_services.need_restore(need=need)
     messages.success(request, f"“{need.name}” is back in your inventory.")
     return redirect("needs:need_detail", pk=need.pk)
 
@@ -202,7 +181,7 @@ def need_delete(request, pk):
     )
     if request.method == "POST":
         name = need.name
-        need.delete()
+        needs_services.need_delete(need=need)
         messages.success(request, f"“{name}” and its history are deleted.")
         return redirect("needs:inventory")
     return render(request, "needs/need_confirm_delete.html", {"need": need})

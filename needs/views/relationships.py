@@ -1,4 +1,5 @@
-"""Stepping back: relationships, how well needs are met with each person, the surfacing rule, pause plans."""
+"""Relationships (stepping back): the list, with strained ones surfaced; adding one; rating how well needs are met
+with each person; and pause plans."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import datetime as dt
 from collections import defaultdict
 
 from django.contrib import messages
-from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -15,9 +15,19 @@ from needs.forms.fields import posted
 from needs.forms.relationships import PausePlanForm, RatingForm, RelationshipForm
 from needs.models.needs import Need
 from needs.models.relationships import PausePlan, Relationship, RelationshipRating
+from needs.privacy.crypto import reveal_each
+from needs.services import relationships as relationships_services
 from needs.services.accounts import local_today
 from needs.services.checkins import weekly_averages
-from needs.services.relationships import STRETCH, _pause_plan_save, strained
+from needs.services.relationships import (
+    STRETCH,
+    pause_plan_delete,
+    pause_plan_save,
+    relationship_delete,
+    relationship_ratings_save,
+    strained,
+)
+from needs.services.writes import twin_safe
 
 
 @require_safe
@@ -33,8 +43,7 @@ def relationship_list(request):
     by_rel = defaultdict(list)
     for rel_id, need_id, day, score in rows.values_list("relationship_id", "need_id", "date", "score"):
         by_rel[rel_id].append((need_id, day, score))
-    for rel in relationships:
-        rel.nickname_text = rel.reveal("nickname", owner=request.user)
+    for rel in reveal_each(relationships, owner=request.user):
         rel.strained = strained(by_rel.get(rel.pk, []), needs, today)
     return render(request, "needs/relationship_list.html", {"relationships": relationships})
 
@@ -43,9 +52,7 @@ def relationship_list(request):
 def relationship_create(request):
     form = RelationshipForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        rel = Relationship(owner=request.user, kind=form.cleaned_data["kind"])
-        rel.seal("nickname", form.cleaned_data["nickname"], owner=request.user)
-        rel.save()
+        rel = relationships_services.relationship_create(user=request.user, **form.cleaned_data)
         messages.success(request, "Added. Rate how well your needs are met with them whenever you like.")
         return redirect("needs:relationship_detail", pk=rel.pk)
     return render(request, "needs/relationship_form.html", {"form": form})
@@ -58,37 +65,33 @@ def relationship_detail(request, pk):
     needs = list(Need.objects.for_user(request.user).active().order_by("-importance", "name"))
     form = RatingForm(posted(request), needs=needs, today=today, initial={"date": today})
     if request.method == "POST" and "delete" in request.POST:
-        rel.delete()
+        relationship_delete(relationship=rel)
         messages.success(request, "Removed, with its history.")
         return redirect("needs:relationships")
     if request.method == "POST" and form.is_valid():
-        for need, score in form.ratings():
-            RelationshipRating.objects.update_or_create(
-                owner=request.user,
-                relationship=rel,
-                need=need,
-                date=form.cleaned_data["date"],
-                defaults={"score": score},
-            )
+        date = form.cleaned_data["date"]
+        ratings = [(need, date, score) for need, score in form.ratings()]
+        twin_safe(relationship_ratings_save, user=request.user, relationship=rel, ratings=ratings)
         messages.success(request, "Saved.")
         return redirect("needs:relationship_detail", pk=rel.pk)
     points = list(rel.ratings.order_by("date").values_list("need_id", "date", "score"))
     weekly = weekly_averages([(day, score) for _, day, score in points])
     by_id = {n.pk: n for n in Need.objects.for_user(request.user)}
     plan = PausePlan.objects.for_user(request.user).filter(relationship=rel).first()
+    if plan:
+        plan.reveal_all(owner=request.user)
+    rel.reveal_all(owner=request.user)
     strained_needs = strained(points, by_id, today)
     return render(
         request,
         "needs/relationship_detail.html",
         {
             "rel": rel,
-            "nickname": rel.reveal("nickname", owner=request.user),
             "form": form,
             "chart": charts.line_chart(weekly),
             "weekly": weekly,
             "strained": strained_needs,
             "plan": plan,
-            "plan_text": plan.reveal("what_must_change", owner=request.user) if plan else "",
             "sections": hooks.relationship_page_sections(request, rel, strained_needs)
             if strained_needs
             else [],
@@ -103,12 +106,12 @@ def pause_plan(request, pk):
     plan = PausePlan.objects.for_user(request.user).filter(relationship=rel).first()
     if request.method == "POST" and "delete" in request.POST:
         if plan:
-            plan.delete()
+            pause_plan_delete(plan=plan)
         messages.success(request, "The pause plan is removed.")
         return redirect("needs:relationship_detail", pk=rel.pk)
     initial = (
         {
-            "what_must_change": plan.reveal("what_must_change", owner=request.user),
+            "what_must_change": plan.reveal_all(owner=request.user).what_must_change,
             "check_back_on": plan.check_back_on,
         }
         if plan
@@ -116,14 +119,8 @@ def pause_plan(request, pk):
     )
     form = PausePlanForm(posted(request), initial=initial, today=today)
     if request.method == "POST" and form.is_valid():
-        try:
-            _pause_plan_save(user=request.user, rel=rel, data=form.cleaned_data)
-        except IntegrityError:  # the same form sent twice at once: the twin created the plan first
-            _pause_plan_save(user=request.user, rel=rel, data=form.cleaned_data)
+        twin_safe(pause_plan_save, user=request.user, relationship=rel, **form.cleaned_data)
         messages.success(request, "Your pause plan is saved. If reminders are on, we’ll nudge you that day.")
         return redirect("needs:relationship_detail", pk=rel.pk)
-    return render(
-        request,
-        "needs/pause_plan.html",
-        {"form": form, "rel": rel, "nickname": rel.reveal("nickname", owner=request.user)},
-    )
+    rel.reveal_all(owner=request.user)
+    return render(request, "needs/pause_plan.html", {"form": form, "rel": rel})

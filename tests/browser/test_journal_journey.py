@@ -9,7 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from journal.models import Draft, Reflection
-from journal.services.reflections import draft_payload
+from journal.services.drafts import draft_payload
 from tests.browser.helpers import assert_accessible, label, log_in
 from tests.conftest import PASSWORD, make_person
 from tests.factories import make_need, make_reflection

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from journal.models import DRAFTS_PER_PERSON, Draft, Reflection
-from journal.services.reflections import draft_payload
+from journal.services.drafts import draft_payload
 from tests.browser.helpers import assert_accessible, log_in
 from tests.conftest import PASSWORD, make_person
 from tests.factories import make_draft, make_reflection

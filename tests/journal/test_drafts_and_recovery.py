@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from journal.models import Draft, Reflection
-from journal.services.reflections import draft_payload
+from journal.services.drafts import draft_payload
 from needs.privacy import recovery
 from tests.conftest import PASSWORD
 from tests.factories import make_draft, make_need, make_reflection

@@ -20,7 +20,7 @@ def frozen():
 
 
 def titles(response) -> list[str]:
-    return [str(entry["title_html"]) for entry in response.context["entries"]]
+    return [str(entry.title_html) for entry in response.context["entries"]]
 
 
 def test_newest_first_grouped_by_month_and_paginated(client, alice, frozen):
@@ -59,7 +59,7 @@ def test_search_decrypts_matches_every_word_and_highlights(client, alice, frozen
     make_reflection(alice, title="Trashed walk harbour", body="walk harbour", trashed=True)
     client.force_login(alice)
     response = client.get(LIST + "?q=walk+Harbour")
-    assert [e["reflection"].reveal("title", owner=alice) for e in response.context["entries"]] == ["Walk"]
+    assert [e.reflection.reveal("title", owner=alice) for e in response.context["entries"]] == ["Walk"]
     html = response.content.decode()
     assert "<mark>WALK</mark>" in html and "<mark>harbour</mark>" in html
     assert "1 reflection contains" in html

@@ -13,7 +13,8 @@ from django.urls import reverse
 from journal.forms import BODY_LIMIT, TITLE_LIMIT
 from journal.models import DRAFTS_PER_PERSON, Draft, Reflection
 from journal.services import reflections
-from journal.services.reflections import draft_payload, reflection_save
+from journal.services.drafts import draft_payload
+from journal.services.reflections import reflection_save
 from tests.factories import make_draft, make_reflection
 
 pytestmark = pytest.mark.django_db
@@ -51,14 +52,17 @@ def test_keep_mine_after_a_third_window_saved_shows_the_newest_text_first(client
     url = edit_url(reflection)
     client.post(url, fields(body="second window", version="1"))  # S2 saves: version 2
     conflict = client.post(url, fields(body="first window", version="1"))  # S1: conflict showing S2
-    assert conflict.context["conflict"]["body"] == "second window"
+    assert conflict.context["conflict"]["current"].plain.body == "second window"
     shown = conflict.context["form"]["version"].value()
     assert shown == "2"
     client.post(url, fields(body="third window", version="2"))  # S3 saves: version 3
 
     again = client.post(url, fields(body="first window", version=shown, resolve="mine"))
     assert again.status_code == 200
-    assert again.context["conflict"]["body"] == "third window" and again.context["conflict"]["again"]
+    assert (
+        again.context["conflict"]["current"].plain.body == "third window"
+        and again.context["conflict"]["again"]
+    )
     assert "third window" in again.content.decode() and "saved again" in again.content.decode()
     assert again.context["form"]["body"].value() == "first window"
     assert body_of(reflection, alice) == "third window"  # nothing overwritten unseen
@@ -83,7 +87,7 @@ def test_merging_or_keeping_the_saved_version_against_an_older_view_shows_the_ne
         url, fields(body="first window", version="2", resolve=resolve, draft_id=str(draft.pk))
     )
     assert response.status_code == 200
-    assert response.context["conflict"]["body"] == "third window"
+    assert response.context["conflict"]["current"].plain.body == "third window"
     assert response.context["form"]["body"].value() == "first window"  # not merged with text not seen
     assert response.context["form"]["version"].value() == "3"
     assert Draft.objects.filter(pk=draft.pk).exists()  # "keep the saved version" discarded nothing
@@ -94,7 +98,7 @@ def test_an_edit_sent_without_a_version_never_overwrites(client, alice):
     reflection = make_reflection(alice, body="saved words", date=dt.date(2026, 6, 1))
     client.force_login(alice)
     response = client.post(edit_url(reflection), fields(body="blind overwrite"))
-    assert response.status_code == 200 and response.context["conflict"]["body"] == "saved words"
+    assert response.status_code == 200 and response.context["conflict"]["current"].plain.body == "saved words"
     assert body_of(reflection, alice) == "saved words"
 
 
@@ -129,7 +133,7 @@ def test_autosave_after_another_window_saved_is_kept_and_offered_back_in_the_con
     assert "S1 typing" not in draft.payload  # sealed like every draft
 
     page = client.get(edit_url(reflection))
-    assert page.context["conflict"]["body"] == "S2 saved this"
+    assert page.context["conflict"]["current"].plain.body == "S2 saved this"
     assert page.context["form"]["body"].value() == "S1 typing, and more"
     assert page.context["form"]["version"].value() == "2"
     assert "Your writing was kept as a draft" in page.content.decode()
@@ -274,7 +278,7 @@ def test_a_form_sent_again_after_its_reflection_was_edited_shows_the_conflict(cl
     client.post(edit_url(reflection), fields(date="2026-06-10", body="Edited elsewhere.", version="1"))
     again = client.post(NEW, {"date": "2026-06-10", "body": "Sent again, changed.", "form_key": form_key})
     assert again.status_code == 200
-    assert again.context["conflict"]["body"] == "Edited elsewhere."
+    assert again.context["conflict"]["current"].plain.body == "Edited elsewhere."
     assert again.context["form"]["body"].value() == "Sent again, changed."
     assert f'action="{edit_url(reflection)}"' in again.content.decode()  # the choice goes to the edit page
     assert Reflection.objects.count() == 1 and body_of(reflection, alice) == "Edited elsewhere."
@@ -314,7 +318,7 @@ def test_a_form_sent_again_after_its_reflection_was_edited_and_trashed_restores_
     trash(client, reflection)
 
     again = client.post(NEW, {"date": "2026-06-10", "body": "Sent again, changed.", "form_key": form_key})
-    assert again.status_code == 200 and again.context["conflict"]["body"] == "Edited elsewhere."
+    assert again.status_code == 200 and again.context["conflict"]["current"].plain.body == "Edited elsewhere."
     assert "This reflection was in the trash; it is back." in again.content.decode()
     reflection.refresh_from_db()
     assert reflection.deleted_at is None and body_of(reflection, alice) == "Edited elsewhere."

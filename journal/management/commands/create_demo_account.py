@@ -1,3 +1,5 @@
+"""`create_demo_account`: the local demo account and its sample data (local mode only)."""
+
 import base64
 import hashlib
 import hmac

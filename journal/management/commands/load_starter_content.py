@@ -1,3 +1,5 @@
+"""`load_starter_content`: add the starter needs catalogue and prompt library where missing."""
+
 from django.core.management.base import BaseCommand
 
 from journal.services.prompts import prompts_load

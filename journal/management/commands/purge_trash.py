@@ -1,3 +1,5 @@
+"""`purge_trash`: the daily clean-up of the trash, ended sessions, expired counters and kept pages."""
+
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
@@ -6,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
+from journal.models import TRASH_DAYS
 from journal.services.reflections import trash_purge
 from needs import pagecache
 
@@ -33,7 +36,7 @@ def expired_cache_purge() -> int:
 
 class Command(BaseCommand):
     help = (
-        "Daily clean-up (cron; idempotent): delete reflections that have been in the trash for more than 30 days, "
+        f"Daily clean-up (cron; idempotent): delete reflections that have been in the trash for more than {TRASH_DAYS} days, "
         "ended sessions with the address and browser kept for them, expired rate-limit counters and expired kept pages."
     )
 

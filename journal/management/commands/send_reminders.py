@@ -1,3 +1,5 @@
+"""`send_reminders`: send the reminder emails due now (every minute, from cron)."""
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 

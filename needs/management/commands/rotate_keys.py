@@ -1,3 +1,5 @@
+"""`rotate_keys`: re-wrap every data key under the current master key."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from needs.privacy.crypto import JournalLocked, current_master, rotate_data_keys

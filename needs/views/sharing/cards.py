@@ -1,4 +1,9 @@
-"""Openness: needs statements, "how I want to be loved", needs cards (public links) and partner exchange."""
+"""Needs cards: the person's list, making and revoking a card, and the public page its link opens.
+
+A card's link works until it is revoked or, with a stop date, until that whole day is over as the owner counts
+days. The public page answers every link that doesn't work the same way, is kept out of search engines,
+caches and referrers, and is limited to `CARD_RATE` opens per visitor's address and minute.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,20 +24,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from needs.forms.fields import posted
 from needs.forms.sharing import CardForm
-from needs.models.needs import Category, CheckIn, Need
-from needs.models.sharing import (
-    Card,
-    LoveProfile,
-    new_token,
-    token_hash,
-)
-from needs.services.accounts import local_date_of, local_day_end, profile_for
-from needs.services.sharing import statements_of
+from needs.models.needs import CheckIn, Need, by_category
+from needs.models.sharing import Card, LoveProfile, token_hash
+from needs.privacy.crypto import reveal_each
+from needs.services import sharing as sharing_services
+from needs.services.accounts import local_date_of, profile_for
+from needs.services.sharing import card_count_open, statements_of
 
-CARD_RATE = (60, 60)  # opens per IP address per minute: generous for people, useless for guessing
-
-
-# --- Needs cards ------------------------------------------------------------------------------------
+CARD_RATE = (60, 60)  # (opens, seconds) per visitor's address: generous for people, useless for guessing
 
 
 @require_safe
@@ -40,18 +39,15 @@ def cards(request):
     items = list(Card.objects.for_user(request.user).prefetch_related("needs"))
     now = timezone.now()
     profile = profile_for(request.user)
-    for card in items:
+    for card in reveal_each(items, owner=request.user):
         if card.expires_at:
             # The day chosen when the card was made: the last moment the link works belongs to it.
             card.last_day = local_date_of(card.expires_at - dt.timedelta(microseconds=1), profile)
-        card.label_text = card.reveal("label", owner=request.user)
-        card.link = request.build_absolute_uri(
-            reverse("card_public", args=[card.reveal("token", owner=request.user)])
-        )
+        card.link = request.build_absolute_uri(reverse("card_public", args=[card.plain.token]))
         card.active = card.revoked_at is None and (card.expires_at is None or card.expires_at > now)
     return render(
         request,
-        "needs/card_list.html",
+        "needs/sharing/card_list.html",
         {"cards": items, "has_profile": LoveProfile.objects.for_user(request.user).exists()},
     )
 
@@ -61,25 +57,14 @@ def card_create(request):
     profile = profile_for(request.user)
     form = CardForm(posted(request), owner=request.user, today=local_date_of(timezone.now(), profile))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        token = new_token()
-        card = Card(owner=request.user, token_hash=token_hash(token), include_profile=data["include_profile"],
-                    include_scores=data["include_scores"])  # fmt: skip
-        if data["expires_on"]:
-            # The link works through the whole chosen day as the person counts their days.
-            card.expires_at = local_day_end(data["expires_on"], profile)
-        card.seal("label", data["label"], owner=request.user)
-        card.seal("token", token, owner=request.user)
-        card.save()
-        card.needs.set(data["needs"])
-        card.statements.set(data["statements"])
+        sharing_services.card_create(user=request.user, **form.cleaned_data)
         messages.success(
             request, "Your card is ready. Copy its link below and send it to whoever you choose."
         )
         return redirect("sharing:cards")
     return render(
         request,
-        "needs/card_form.html",
+        "needs/sharing/card_form.html",
         {"form": form, "has_profile": LoveProfile.objects.for_user(request.user).exists()},
     )
 
@@ -87,8 +72,7 @@ def card_create(request):
 @require_POST
 def card_revoke(request, pk):
     card = get_object_or_404(Card.objects.for_user(request.user), pk=pk)
-    card.revoked_at = card.revoked_at or timezone.now()
-    card.save(update_fields=["revoked_at"])
+    sharing_services.card_revoke(card=card)
     messages.success(request, "Revoked. The link stopped working just now.")
     return redirect("sharing:cards")
 
@@ -104,6 +88,8 @@ def _client_ip(request) -> str:
 
 
 def _rate_limited(request) -> bool:
+    """Count this open; True once the visitor's address opened more than the limit in this window (a cache
+    that lost the count meanwhile lets the open through)."""
     limit, window = CARD_RATE
     key = f"card-open:{_client_ip(request)}:{int(timezone.now().timestamp()) // window}"
     added = cache.add(key, 1, timeout=window * 2)
@@ -124,18 +110,18 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 def _not_found(request) -> HttpResponse:
     """One answer for every link that doesn't work: unknown, altered, expired or revoked."""
-    return _private(render(request, "needs/card_missing.html", status=404))
+    return _private(render(request, "needs/sharing/card_missing.html", status=404))
 
 
 @login_not_required
 @require_safe
 def card_public(request, token):
     if _rate_limited(request):
-        return _private(render(request, "needs/card_missing.html", {"slow_down": True}, status=429))
+        return _private(render(request, "needs/sharing/card_missing.html", {"slow_down": True}, status=429))
     card = Card.objects.live().filter(token_hash=token_hash(token)).select_related("owner").first()
     if card is None:
         return _not_found(request)
-    Card.objects.filter(pk=card.pk).update(opened_count=F("opened_count") + 1, last_opened_at=timezone.now())
+    card_count_open(card=card)
     owner = card.owner
     needs = list(card.needs.filter(archived_at__isnull=True).order_by("-importance", "name"))
     if card.include_scores:
@@ -148,22 +134,18 @@ def card_public(request, token):
         for need in needs:
             need.latest_score = scores.get(need.pk)
     by_need = defaultdict(list)
-    for item in statements_of(owner, card.statements.filter(need__in=needs)):
-        by_need[item["statement"].need_id].append(item)
+    for statement in statements_of(owner, card.statements.filter(need__in=needs)):
+        by_need[statement.need_id].append(statement)
     for need in needs:
         need.shared_statements = by_need.get(need.pk, [])
-    groups = [
-        {"value": v, "label": label, "needs": [n for n in needs if n.category == v]}
-        for v, label in Category.choices
-        if any(n.category == v for n in needs)
-    ]
     profile = None
     if card.include_profile:
-        found = LoveProfile.objects.filter(owner=owner).first()
-        if found:
-            profile = {
-                "text": found.reveal("text", owner=owner),
-                "needs": list(found.needs.filter(pk__in=[n.pk for n in needs])),
-            }
-    response = render(request, "needs/card_public.html", {"groups": groups, "profile": profile, "card": card})
+        profile = LoveProfile.objects.filter(owner=owner).first()
+        if profile:
+            profile.reveal_all(owner=owner)
+    response = render(
+        request,
+        "needs/sharing/card_public.html",
+        {"groups": by_category(needs), "profile": profile, "card": card},
+    )
     return _private(response)

@@ -1,0 +1,91 @@
+"""What every part of an import shares: the report, a file's values as form data, the reasons a form gave,
+the journal-date rule, and which record of a file became which row here (`ImportedRecord`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+
+from journal.models import ImportedRecord, PersonalPrompt, Reflection
+from needs.forms.fields import past_or_today
+from needs.models.needs import Need
+from needs.models.relationships import Relationship
+
+KINDS = ("needs", "personal_prompts", "checkins", "reflections", "statements", "relationships")
+
+
+@dataclass
+class Report:
+    """What an import did, per kind of record: how many were imported, how many were here already, and each
+    refused record with its number in the file and the reason."""
+
+    imported: dict = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    unchanged: dict = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    refused: list = field(default_factory=list)
+
+    def refuse(self, kind: str, index: int, reason: str) -> None:
+        self.refused.append({"kind": kind, "number": index + 1, "reason": reason})
+
+
+def form_errors(form) -> str:
+    """A form's errors as one line for the report, each prefixed with its field's name."""
+    messages = []
+    for name, errors in form.errors.items():
+        label = "" if name == "__all__" else f"{name}: "
+        messages.extend(f"{label}{error}" for error in errors)
+    return "; ".join(messages)
+
+
+def form_data(values: dict) -> QueryDict:
+    """A record's values as a form would receive them from a page (missing values left out)."""
+    data = QueryDict(mutable=True)
+    for key, value in values.items():
+        if isinstance(value, list):
+            data.setlist(key, [str(v) for v in value])
+        elif value is not None:
+            data[key] = value if isinstance(value, str) else str(value)
+    return data
+
+
+OWN_MODELS = {"need": Need, "prompt": PersonalPrompt, "reflection": Reflection, "relationship": Relationship}
+
+
+def _exists(user, kind: str, pk: str) -> bool:
+    try:
+        return OWN_MODELS[kind].objects.for_user(user).filter(pk=pk).exists()
+    except (ValueError, ValidationError):  # not a key of that model: a file from elsewhere
+        return False
+
+
+def seen(user, kind: str, source) -> str | None:
+    """The row here that this record of the file already is: an earlier import of it, or the record itself
+    when the file came from this account. None when it was never here, or was deleted since: it comes back.
+    """
+    if not source:
+        return None
+    record = ImportedRecord.objects.filter(owner=user, kind=kind, source_id=source).first()
+    if record is not None and _exists(user, kind, record.target_id):
+        return record.target_id
+    return source if _exists(user, kind, source) else None
+
+
+def remember(user, kind: str, source, target) -> None:
+    """Note that the file's record `source` is the row `target` here, so importing it again adds nothing."""
+    if source:  # an id the shape check let through: text of at most 64 characters
+        ImportedRecord.objects.update_or_create(
+            owner=user, kind=kind, source_id=source, defaults={"target_id": str(target)}
+        )
+
+
+def journal_date(value, today: dt.date) -> dt.date:
+    """A journal date, by the web forms' rule: today or earlier, and not before 1900."""
+    try:
+        date = dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(f"“{str(value)[:40]}” is not a date (YYYY-MM-DD)") from None
+    if date > today:
+        raise ValidationError(f"{date.isoformat()} hasn’t happened yet")
+    return past_or_today(date, today)
