@@ -22,9 +22,7 @@ except ImportError:  # a SQLite-only installation
 # an administrator's shutdown, a crash shutdown and "cannot connect now" (starting up or shutting down).
 OUTAGE_SQLSTATE_CLASS = "08"
 
-
 OUTAGE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
-
 
 # SQLite has no codes in its messages' place: these are the ones of a file that can't be reached right now.
 SQLITE_OUTAGE_MESSAGES = ("database is locked", "unable to open database", "disk i/o error")

@@ -18,10 +18,8 @@ from config.outage import is_database_outage
 # Fields never echoed back on the CSRF failure page: secrets are not "text a person wrote".
 SECRET_FIELD_HINTS = ("password", "csrf", "token", "code", "secret", "otp", "key", "credential")
 
-
 # Sent on again, unseen: a new reflection's one-time key, so sending the form again never stores it twice.
 CARRIED_HIDDEN_FIELDS = ("form_key",)
-
 
 # A database restart or fail-over is over in seconds.
 DATABASE_RETRY_AFTER_SECONDS = 5

@@ -8,7 +8,6 @@ import re
 
 SCHEMA_VERSION = 1
 
-
 MAX_BYTES = 20 * 1024 * 1024  # a ten-year journal exports to about 10 MB
 
 
@@ -53,15 +52,11 @@ def parse(raw: bytes) -> dict:
 # or null key is empty), a one-item list is a list of such items, and the leaves say what a value may be.
 ID = "id"  # text of at most 64 characters: a record's id or a reference to one
 
-
 TEXT = "text"  # text (a slug)
-
 
 VALUE = "value"  # text, a number, true or false; the record's form decides whether it fits
 
-
 _RATING = {"need": ID, "date": VALUE, "score": VALUE}
-
 
 SHAPE = {
     "settings": {

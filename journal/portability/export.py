@@ -27,7 +27,6 @@ from needs.services.accounts import profile_for
 
 SCHEMA_VERSION = 1
 
-
 CHUNK = 500
 
 

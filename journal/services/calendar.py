@@ -25,7 +25,6 @@ class Day:
 # nothing outside, and their previous/next links stop at the edges instead of leaving the date range.
 FIRST_JOURNAL_DAY = dt.date(1900, 1, 1)
 
-
 MONTH_PARAM = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
 
 

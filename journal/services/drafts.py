@@ -27,16 +27,12 @@ from journal.models import DRAFTS_PER_PERSON, Draft, Reflection
 # The fields a draft keeps: the reflection form's own, nothing else a request may carry.
 DRAFT_FIELDS = frozenset(ReflectionForm.base_fields) - {"draft_id"}
 
-
 # Dates, numbers and ids are short; the needs checkboxes are the only field with many values.
 SHORT_LIMIT = 100
 
-
 VALUES_LIMIT = 1000
 
-
 VERSION_LIMIT = 2**31 - 1
-
 
 TOO_LONG = (
     f"This is longer than a reflection can be (the text up to {BODY_LIMIT:,} characters, the title up to "

@@ -18,7 +18,6 @@ from needs.models.needs import CheckIn, Need, by_category
 
 MIN_PAIRED_DAYS = 20  # fewer paired days than this and a correlation says nothing
 
-
 MIN_STRENGTH = 0.3
 
 

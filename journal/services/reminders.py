@@ -30,7 +30,6 @@ logger = logging.getLogger(__name__)
 # A reminder found late (the scheduler was down) is still sent within this window, never hours later.
 GRACE = dt.timedelta(hours=3)
 
-
 UNSUBSCRIBE_SALT = "attune.reminders.unsubscribe"
 
 

@@ -10,7 +10,6 @@ from needs.services.accounts import profile_for
 
 PROFILE_FIELDS = ("time_zone", "day_ends_at", "low_score_threshold", "show_streak", "colour_mode")
 
-
 REMINDER_FIELDS = ("daily_enabled", "daily_time", "weekly_enabled", "weekly_day", "weekly_time")
 
 

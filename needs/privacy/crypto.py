@@ -22,11 +22,11 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from needs.models.keys import DataKey
 
 PREFIX = "v1:"
-
 
 NONCE_BYTES = 12
 
@@ -195,8 +195,6 @@ def reveal_each(records, *, owner) -> list:
 
 def rotate_data_keys() -> tuple[int, int]:
     """Re-wrap every data key under the first master key. Returns (re-wrapped, already current)."""
-    from django.utils import timezone
-
     current_id, _ = current_master()
     rewrapped = unchanged = 0
     for record in DataKey.objects.order_by("pk").iterator():

@@ -19,9 +19,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 
 SESSION_KEY = "attune_recovery"
 
-
 MAX_AGE = 60 * 60 * 6  # six hours to sign back in
-
 
 SKIP_FIELDS = {"csrfmiddlewaretoken"}
 

@@ -14,9 +14,7 @@ from needs.services.checkins import stayed_low
 
 IMPORTANT = 4  # needs of this importance or more
 
-
 LOW = 4  # rated below this...
-
 
 STRETCH = 30  # ...for this many days
 

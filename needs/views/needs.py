@@ -28,7 +28,6 @@ from needs.services.writes import twin_safe
 # The chart ranges a need page offers: shorter than 90 days says little about one need.
 NEED_RANGES = ("90d", "1y", "all")
 
-
 NAME_TAKEN_MEANWHILE = (
     "You already have a need with this name — it was added a moment ago, perhaps from another window or by a "
     "second click. Everything you wrote is still here: choose another name, or leave this page to find it in "
