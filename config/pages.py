@@ -1,6 +1,8 @@
-"""Site pages that are not one person's journal: landing, privacy, error pages, CSRF failure."""
+"""Site pages that belong to no subject: the front page for visitors (landing), privacy, error pages, CSRF
+failure and the 503 page."""
 
 import sys
+from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
 from django.urls import Resolver404, resolve
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from config.outage import is_database_outage
@@ -25,6 +28,21 @@ CARRIED_HIDDEN_FIELDS = ("form_key",)
 DATABASE_RETRY_AFTER_SECONDS = 5
 
 
+def front_page(dashboard):
+    """The view at `/`: the landing page for a visitor, `dashboard` (the journal's home) for a signed-in person."""
+
+    @require_safe
+    @login_not_required
+    @never_cache
+    @wraps(dashboard)
+    def front(request):
+        if request.user.is_authenticated:
+            return dashboard(request)
+        return render(request, "landing.html")
+
+    return front
+
+
 @require_safe
 @login_not_required
 def privacy(request):
@@ -34,7 +52,7 @@ def privacy(request):
         "session_days": max(1, settings.SESSION_COOKIE_AGE // 86400),
         "key_destroyed_within_days": settings.ATTUNE_KEY_RETIREMENT_DAYS,
     }
-    return render(request, "journal/privacy.html", context)
+    return render(request, "privacy.html", context)
 
 
 @login_not_required

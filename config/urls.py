@@ -15,7 +15,7 @@ admin.site.site_title = "Attune curation"
 admin.site.index_title = "Catalogue and prompts"
 
 urlpatterns = [
-    path("", home.home, name="home"),
+    path("", pages.front_page(home.home), name="home"),
     path("privacy/", pages.privacy, name="privacy"),
     path("", include("journal.urls")),
     path("needs/", include("needs.urls")),

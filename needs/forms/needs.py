@@ -45,8 +45,7 @@ class NeedForm(forms.ModelForm):
         )
         self.fields["category"].choices = self.fields["category"].choices[1:]  # no empty choice
         if not self.instance._state.adding:  # UUID keys exist before saving: ask the state
-            for name in Need.sealed_fields:
-                self.initial[name] = self.instance.reveal(name, owner=owner)
+            self.initial.update(vars(self.instance.reveal_all(owner=owner)))
         without_maxlength(self)
 
     def clean_name(self) -> str:

@@ -123,7 +123,7 @@ class ShareForm(forms.Form):
             error_messages={"invalid_choice": "One of the chosen statements isn’t yours."},
         )
         statements.label_from_instance = lambda s: (
-            f"About {s.need.name}: “{s.reveal('request', owner=owner)}”"
+            f"About {s.need.name}: “{s.reveal_all(owner=owner).request}”"
         )
         self.fields["statements"] = statements
 

@@ -158,7 +158,7 @@ class SealedFieldsMixin:
         setattr(self, field, token)
 
     def reveal(self, field: str, *, owner) -> str:
-        """One sealed field's text. Pages use `reveal_all`/`reveal_each`, which pin every field on `.plain`."""
+        """One sealed field's text, for `reveal_all`; everything else opens a record with `reveal_all`/`reveal_each`."""
         self._check(field, owner)
         return open_text(
             owner, getattr(self, field), label=self._meta.label_lower, row_id=self.pk, field=field
