@@ -46,7 +46,8 @@ def snippet(text: str, pattern: re.Pattern, width: int = 90) -> str:
 
 
 def search_ids(*, user, queryset, query: str) -> list:
-    """Ids of the person's reflections whose title or body holds every word (case-insensitive).
+    """Ids of the person's reflections whose title or body holds every word (case-insensitive), in the
+    queryset's order.
 
     The texts are decrypted here, in the app, one by one: no index of anyone's words exists anywhere.
     """

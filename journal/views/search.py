@@ -59,7 +59,9 @@ def reflection_list(request):
         Prefetch("needs", queryset=Need.objects.only("id", "name", "category"))
     )
     if query:
-        ids = search.search_ids(user=request.user, queryset=queryset.order_by(), query=query)
+        ids = search.search_ids(
+            user=request.user, queryset=queryset, query=query
+        )  # newest first, like the list
         page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
         on_page = {r.pk: r for r in queryset.filter(pk__in=list(page))}
         entries = search.search_matches(

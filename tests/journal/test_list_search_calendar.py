@@ -66,6 +66,28 @@ def test_search_decrypts_matches_every_word_and_highlights(client, alice, frozen
     assert client.get(LIST + "?q=shalom").context["entries"] == []
 
 
+def test_search_results_are_newest_first_across_pages(client, alice, frozen):
+    # Written in an order unlike their dates, so the database's own row order is not the answer.
+    years = [2019, 2026, 2018, 2024, 2021, 2025, 2020, 2023, 2022]
+    for n, year in enumerate(years):
+        for month in (3, 9, 6):
+            make_reflection(
+                alice,
+                title=f"Garden {year}-{month:02d}",
+                body=f"garden note {n}",
+                date=dt.date(year, month, 1),
+            )
+    client.force_login(alice)
+    first = client.get(LIST + "?q=garden")
+    second = client.get(LIST + "?q=garden&page=2")
+    shown = [
+        e.reflection.reveal_all(owner=alice).title
+        for e in [*first.context["entries"], *second.context["entries"]]
+    ]
+    expected = [f"Garden {y}-{m:02d}" for y in sorted(years, reverse=True) for m in (9, 6, 3)]
+    assert shown == expected
+
+
 def test_search_handles_unicode_and_never_treats_the_query_as_markup(client, alice, frozen):
     make_reflection(alice, body="Ein Gefühl von Ruhe — שלום 🌿 <b>tag</b>")
     client.force_login(alice)
