@@ -23,15 +23,9 @@ from needs.models.sharing import (
     new_token,
     token_hash,
 )
-from needs.privacy.crypto import reveal_each
 from needs.services.accounts import local_date_of, local_day_end, profile_for
 
 INVITE_DAYS = 7
-
-
-def statements_of(user, statements) -> list[Statement]:
-    """The statements with their four parts opened on `.plain` (`statement.plain.request`)."""
-    return reveal_each(statements, owner=user)
 
 
 # --- Statements and the love profile --------------------------------------------------------------

@@ -22,7 +22,6 @@ from needs.services import needs as needs_services
 from needs.services.accounts import local_today, profile_for
 from needs.services.checkins import compare_windows, sparklines, week_start, weekly_averages
 from needs.services.needs import NeedNameTaken, need_save, needs_adopt, with_latest_scores
-from needs.services.sharing import statements_of
 from needs.services.writes import twin_safe
 
 # The chart ranges a need page offers: shorter than 90 days says little about one need.
@@ -150,8 +149,8 @@ def need_detail(request, pk):
             "recent": recent,
             "checkin_count": len(shown),
             "sections": hooks.need_page_sections(request, need),
-            "statements": statements_of(
-                request.user, Statement.objects.for_user(request.user).filter(need=need)
+            "statements": reveal_each(
+                Statement.objects.for_user(request.user).filter(need=need), owner=request.user
             ),
         },
     )

@@ -29,7 +29,7 @@ from needs.models.sharing import Card, LoveProfile, token_hash
 from needs.privacy.crypto import reveal_each
 from needs.services import sharing as sharing_services
 from needs.services.accounts import local_date_of, profile_for
-from needs.services.sharing import card_count_open, statements_of
+from needs.services.sharing import card_count_open
 
 CARD_RATE = (60, 60)  # (opens, seconds) per visitor's address: generous for people, useless for guessing
 
@@ -134,7 +134,7 @@ def card_public(request, token):
         for need in needs:
             need.latest_score = scores.get(need.pk)
     by_need = defaultdict(list)
-    for statement in statements_of(owner, card.statements.filter(need__in=needs)):
+    for statement in reveal_each(card.statements.filter(need__in=needs), owner=owner):
         by_need[statement.need_id].append(statement)
     for need in needs:
         need.shared_statements = by_need.get(need.pk, [])
