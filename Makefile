@@ -25,7 +25,7 @@ help:
 	@echo "make run    install, migrate, load starter content, serve http://127.0.0.1:8000 (local, SQLite)"
 	@echo "make test   install and run every check: ruff, Django checks, migrations, pytest + browser tests"
 	@echo "make serve  production mode: no dev dependencies, collectstatic, migrate, gunicorn"
-	@echo "make bench  seed a decade of data, serve with gunicorn, measure with wrk (docs/benchmarks.md)"
+	@echo "make bench  seed 1, 10 and 30 years among 100 people, measure every page (docs/benchmarks.md)"
 
 # uv goes into a folder of the repo, never system-wide.
 $(UV):
@@ -61,12 +61,14 @@ test: $(UV) chromium
 serve: $(UV)
 	$(UV) sync --frozen --no-dev
 	$(PY) manage.py collectstatic --noinput -v 0
-	# migrate, cache tables, starter content under one database lock: instances may start at the same moment.
+	# migrate, cache table, starter content under one database lock: instances may start at the same moment.
 	$(PY) manage.py prepare_database
 	# Every gunicorn setting (bind, workers, proxies, the redacting access log) is in config/gunicorn.py.
 	HOST=$(HOST) PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) exec .venv/bin/gunicorn --config config/gunicorn.py config.wsgi
 
-# Seeds (once) a decade of data on DATABASE_URL (default: var/bench.sqlite3), serves it with gunicorn, measures.
+# Seeds (once) people with 1, 10 and 30 years among lighter people on DATABASE_URL (default: var/bench.sqlite3),
+# measures every page in-process and through gunicorn with wrk. BENCH_ARGS="--people 10000" compares 100 with
+# 10,000 other people in one run; BENCH_ARGS="--quick" is a smoke run (manage.py bench --help).
 bench: $(UV)
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(UV) sync --frozen

@@ -46,9 +46,7 @@ def front_page(dashboard):
 @require_safe
 @login_not_required
 def privacy(request):
-    minutes = max(1, settings.PAGE_CACHE_SECONDS // 60) if settings.ATTUNE_PAGE_CACHE else 0
     context = {
-        "page_cache_minutes": minutes,
         "session_days": max(1, settings.SESSION_COOKIE_AGE // 86400),
         "key_destroyed_within_days": settings.ATTUNE_KEY_RETIREMENT_DAYS,
     }

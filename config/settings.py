@@ -83,7 +83,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "needs.pagecache.ForgetPagesOnWriteMiddleware",
     "config.middleware.LoginRequiredKeepingTextMiddleware",
     "config.middleware.PrivatePagesNeverCachedMiddleware",
     "config.middleware.JournalLockedMiddleware",
@@ -108,7 +107,6 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "needs.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -134,37 +132,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One cache for every worker process, so allauth's rate limits hold across them. Pages a person has seen
-# (sealed with their data key, see needs/pagecache.py) live apart: their own table, or with Redis their own
-# prefix (ATTUNE_PAGE_CACHE_REDIS_URL can put them in another Redis database or server with its own memory).
-PAGE_CACHE_SECONDS = env_int("ATTUNE_PAGE_CACHE_SECONDS", 900)
-ATTUNE_PAGE_CACHE = env_bool("ATTUNE_PAGE_CACHE", True) and PAGE_CACHE_SECONDS > 0
+# One cache for every worker process, so rate limits (allauth's and the needs cards') hold across them.
 _redis_url = env_str("REDIS_URL")
 if _redis_url:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _redis_url,
-        },
-        "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env_str("ATTUNE_PAGE_CACHE_REDIS_URL") or _redis_url,
-            "KEY_PREFIX": "pages",
-            "TIMEOUT": PAGE_CACHE_SECONDS,
-        },
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
 else:
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "attune_cache",
-        },
-        "pages": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "attune_page_cache",
-            "TIMEOUT": PAGE_CACHE_SECONDS,
-            "OPTIONS": {"MAX_ENTRIES": 5000},  # pages are 10–150 KB; Redis suits more people
-        },
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "attune_cache"}
     }
 
 # --- Accounts --------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from django.db.models import Count
 from django.utils.html import format_html
 
 from journal.models import Prompt
-from needs import pagecache
 
 
 @admin.register(Prompt)
@@ -51,11 +50,9 @@ class PromptAdmin(admin.ModelAdmin):
     @admin.action(description="Make the selected prompts active")
     def activate(self, request, queryset):
         changed = queryset.update(is_active=True)
-        pagecache.forget_shared()  # update() sends no signals
         self.message_user(request, f"{changed} prompt(s) activated.", messages.SUCCESS)
 
     @admin.action(description="Make the selected prompts inactive")
     def deactivate(self, request, queryset):
         changed = queryset.update(is_active=False)
-        pagecache.forget_shared()  # update() sends no signals
         self.message_user(request, f"{changed} prompt(s) deactivated.", messages.SUCCESS)

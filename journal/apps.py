@@ -1,5 +1,4 @@
-"""The journal app: at start-up it adds its sections to the needs pages and keeps the page cache in step
-with staff prompt edits."""
+"""The journal app: at start-up it adds its sections to the needs pages."""
 
 from django.apps import AppConfig
 
@@ -10,11 +9,8 @@ class JournalConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: models and the hooks they use can load only once the app registry is ready.
-        from journal.models import Prompt
         from journal.sections import linked_reflections, stepping_back_prompts
         from needs.hooks import register_need_page_section, register_relationship_page_section
-        from needs.pagecache import connect_signals
 
         register_need_page_section(linked_reflections)
         register_relationship_page_section(stepping_back_prompts)
-        connect_signals(Prompt)

@@ -1,19 +1,27 @@
 """Made-up data: the local demo account's history (`manage.py create_demo_account`), written through the
-same services as the pages, and the benchmark's decade of journaling (`manage.py bench`)."""
+same services as the pages, and the benchmark's years of journaling (`manage.py bench`), written in bulk."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 import random
+import uuid
+from collections.abc import Sequence
 
-from journal.models import Reflection
+from django.db import transaction
+
+from journal.models import Reflection, SearchTerm
+from journal.services.derived import derived_rebuild_many
 from journal.services.reflections import reflection_save
+from journal.services.search_index import terms_of
 from journal.services.settings import settings_save
 from needs.models.needs import CatalogueNeed, Category, CheckIn, Need
+from needs.privacy.crypto import search_key_for
 from needs.services.accounts import local_today
 from needs.services.checkins import checkins_save
 from needs.services.needs import needs_adopt
+from needs.services.writes import rows_insert
 
 DEMO_NEEDS = [
     "restful-sleep",
@@ -78,13 +86,9 @@ WORDS = (
 
 
 def _text(rng: random.Random, size: int) -> str:
-    words, length = [], 0
-    while length < size:
-        word = rng.choice(WORDS)
-        words.append(word)
-        length += len(word) + 1
+    words = rng.choices(WORDS, k=size // 5 + 12)
     sentences = [" ".join(words[i : i + 12]).capitalize() + "." for i in range(0, len(words), 12)]
-    return " ".join(sentences)[:size]
+    return " ".join(sentences)[:size].rstrip()  # as a form stores it: no space at the end
 
 
 def history_create(
@@ -98,43 +102,84 @@ def history_create(
     seed: int = 1,
 ) -> dict:
     """`needs` needs with one check-in a day each for `days` days, and a reflection every
-    `reflections_every` days (~`reflection_size` characters, with feelings and two linked needs).
+    `reflections_every` days (~`reflection_size` characters, with feelings and two linked needs)."""
+    return histories_create(
+        users=[user],
+        today=today,
+        days=days,
+        needs=needs,
+        reflection_size=reflection_size,
+        reflections_every=reflections_every,
+        seed=seed,
+    )
 
-    For the benchmark only: a decade of rows goes in with `bulk_create`, not through the services one row at a
-    time, which would take hours. Nothing here runs for a real person."""
+
+def histories_create(
+    *,
+    users: Sequence,
+    today: dt.date,
+    days: int,
+    needs: int = 40,
+    reflection_size: int = 2000,
+    reflections_every: int = 1,
+    seed: int = 1,
+) -> dict:
+    """`history_create` for many people at once: one bulk insert per table for all of them, the search index
+    written from the texts at hand, then each person's derived rows rebuilt from their raw rows.
+
+    For the benchmark and tests only: years of rows go straight into the tables (COPY on PostgreSQL), not
+    through the services one row at a time, which would take hours. Nothing here runs for a real person."""
     rng = random.Random(seed)
     categories = list(Category.values)
-    made = []
-    for index in range(needs):
-        need = Need(
-            owner=user, name=f"Need {index + 1:02d}", category=categories[index % 4], importance=1 + index % 5
-        )
-        need.seal("met_looks_like", f"What need {index + 1} looks like when met.", owner=user)
-        made.append(need)
-    Need.objects.bulk_create(made)
-    checkins = []
-    for need in made:
-        phase = rng.random() * math.tau
-        for back in range(days):
-            day = today - dt.timedelta(days=back)
-            wave = 5 + 3 * math.sin(back / 45 + phase) + rng.uniform(-1.5, 1.5)
-            checkins.append(
-                CheckIn(owner=user, need=need, date=day, score=max(0, min(10, round(wave))), note="")
+    dates = [today - dt.timedelta(days=back) for back in range(days)]
+    owned: dict[int, list[Need]] = {}
+    for user in users:
+        owned[user.pk] = []
+        for index in range(needs):
+            need = Need(
+                owner=user,
+                name=f"Need {index + 1:02d}",
+                category=categories[index % 4],
+                importance=1 + index % 5,
             )
-    CheckIn.objects.bulk_create(checkins, batch_size=5000)
-    reflections = []
-    for back in range(0, days, reflections_every):
-        reflection = Reflection(owner=user, date=today - dt.timedelta(days=back))
-        reflection.seal("title", f"Day {back}", owner=user)
-        reflection.seal("body", _text(rng, reflection_size), owner=user)
-        reflection.anxiety, reflection.confidence = rng.randint(0, 10), rng.randint(0, 10)
-        reflections.append(reflection)
-    Reflection.objects.bulk_create(reflections, batch_size=1000)
-    through = Reflection.needs.through
-    links = [
-        through(reflection_id=r.pk, need_id=need.pk)
-        for r in reflections
-        for need in rng.sample(made, k=min(2, len(made)))
-    ]
-    through.objects.bulk_create(links, batch_size=5000)
-    return {"needs": len(made), "checkins": len(checkins), "reflections": len(reflections)}
+            need.seal("met_looks_like", f"What need {index + 1} looks like when met.", owner=user)
+            owned[user.pk].append(need)
+
+    def checkin_rows():
+        for user in users:
+            for need in owned[user.pk]:
+                phase = rng.random() * math.tau
+                for back, day in enumerate(dates):
+                    wave = 5 + 3 * math.sin(back / 45 + phase) + rng.uniform(-1.5, 1.5)
+                    yield uuid.uuid4(), user.pk, need.pk, day, max(0, min(10, round(wave)))
+
+    reflections, links, texts = [], [], []
+    for user in users:
+        for back in range(0, days, reflections_every):
+            reflection = Reflection(owner=user, date=dates[back])
+            title, body = f"Day {back}", _text(rng, reflection_size)
+            reflection.seal("title", title, owner=user)
+            reflection.seal("body", body, owner=user)
+            reflections.append(
+                (reflection.pk, user.pk, reflection.date, reflection.title, reflection.body)
+                + (rng.randint(0, 10), rng.randint(0, 10))
+            )
+            links += [(reflection.pk, need.pk) for need in rng.sample(owned[user.pk], k=min(2, needs))]
+            texts.append((user, reflection.pk, title, body))
+
+    def index_rows():
+        # What index_rebuild writes, from the texts at hand and in one COPY: it was most of the seeding's time.
+        for user, pk, title, body in texts:
+            for term in terms_of(search_key_for(user), title, body):
+                yield user.pk, pk, term
+
+    with transaction.atomic():
+        Need.objects.bulk_create([need for made in owned.values() for need in made], batch_size=2000)
+        checkins = rows_insert(CheckIn, ("id", "owner_id", "need_id", "date", "score"), checkin_rows())
+        rows_insert(
+            Reflection, ("id", "owner_id", "date", "title", "body", "anxiety", "confidence"), reflections
+        )
+        rows_insert(Reflection.needs.through, ("reflection_id", "need_id"), links)
+        rows_insert(SearchTerm, ("owner_id", "reflection_id", "term"), index_rows())
+        derived_rebuild_many(owner_ids=[user.pk for user in users])
+    return {"needs": needs * len(users), "checkins": checkins, "reflections": len(reflections)}

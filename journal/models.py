@@ -5,6 +5,7 @@ import calendar
 import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -74,6 +75,10 @@ class Reflection(SealedFieldsMixin, OwnedModel):
     """A dated journal entry in Markdown. Title and body are sealed."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The (owner, date) and (owner, deleted_at) indexes serve every lookup by owner.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, editable=False, db_index=False
+    )
     date = models.DateField()
     title = models.TextField(blank=True, editable=False)
     body = models.TextField(editable=False)
@@ -228,3 +233,50 @@ class ImportedRecord(OwnedModel):
 
     def __str__(self) -> str:
         return f"imported {self.kind}"
+
+
+class ReflectionDay(OwnedModel):
+    """One person's live reflections of one local date: how many, and the sums and counts of the feelings.
+
+    Kept in the same transaction as every reflection write (journal.services.derived); numbers only, no text.
+    """
+
+    # The unique (owner, date) index serves every lookup by owner.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, editable=False, db_index=False
+    )
+    date = models.DateField()
+    count = models.PositiveIntegerField()
+    anxiety_total = models.PositiveIntegerField()
+    anxiety_count = models.PositiveIntegerField()
+    confidence_total = models.PositiveIntegerField()
+    confidence_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "date"], name="reflectionday_once")]
+
+    def __str__(self) -> str:
+        return f"reflections of {self.date}"
+
+
+class SearchTerm(OwnedModel):
+    """One keyed fingerprint of a word, or of a word's beginning, in a reflection (journal.services.search_index).
+
+    The fingerprint is a BLAKE2b hash under a key derived from the person's data key: it holds no word, and the
+    same word gives different fingerprints for different people.
+    """
+
+    # The (owner, term, reflection) index serves every lookup by owner and answers a search without reading
+    # the table; the unique (reflection, term) one serves every lookup by reflection.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, editable=False, db_index=False
+    )
+    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="+", db_index=False)
+    term = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "term", "reflection"])]
+        constraints = [models.UniqueConstraint(fields=["reflection", "term"], name="searchterm_once")]
+
+    def __str__(self) -> str:
+        return "a search fingerprint"

@@ -1,6 +1,9 @@
-"""Geometry for server-rendered SVG charts. Templates draw; this module only computes coordinates.
+"""Geometry for server-rendered SVG charts, and the periods long histories are drawn in.
 
-Every chart in a template also carries a <title>, a one-sentence summary and a data table.
+Templates draw each chart's frame. The marks a chart repeats hundreds of times (a line's dots, a year of heat
+cells) come from here as ready markup: a template loop over them costs more than the rest of the page. Every
+number in that markup is printed unlocalised, as SVG needs. Every chart in a template also carries a <title>, a
+one-sentence summary and a data table.
 """
 
 from __future__ import annotations
@@ -8,12 +11,81 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import cached_property
+
+from django.utils import dates
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 MAX_SCORE = 10
+
+MAX_DOTS = 60  # a line with more points than this draws no dots: they would touch; the table has the numbers
 
 
 def _y(score: float, top: float, height: float) -> float:
     return round(top + height - (score / MAX_SCORE) * height, 1)
+
+
+class DateNames:
+    """Day and month names in the active language, looked up once per chart instead of once per date."""
+
+    def __init__(self):
+        self.days = [str(dates.WEEKDAYS_ABBR[index]) for index in range(7)]
+        self.months = [""] + [str(dates.MONTHS[index]) for index in range(1, 13)]
+        self.months_3 = [""] + [str(dates.MONTHS_3[index]).title() for index in range(1, 13)]
+
+    def short(self, day: dt.date) -> str:
+        """As the `date` filter's "j M Y": 1 Jun 2026."""
+        return f"{day.day} {self.months_3[day.month]} {day.year}"
+
+    def with_weekday(self, day: dt.date) -> str:
+        """As the `date` filter's "D j M Y": Mon 1 Jun 2026."""
+        return f"{self.days[day.weekday()]} {self.short(day)}"
+
+
+# --- Periods: a chart over years shows months (or quarters, or years), not hundreds of weeks ---------------
+
+
+@dataclass(frozen=True)
+class Period:
+    unit: str  # "week": "3 weeks", "latest week", "week by week"
+    adjective: str  # "Weekly average score"
+    column: str  # the heading of a data table's first column
+    months: int  # 0 for weeks
+    max_span: float  # the longest stretch of days drawn in this period
+
+    def start(self, day: dt.date) -> dt.date:
+        if not self.months:
+            return day - dt.timedelta(days=day.weekday())
+        return dt.date(day.year, (day.month - 1) // self.months * self.months + 1, 1)
+
+    def name(self, start: dt.date, names: DateNames) -> str:
+        """A table row's or a dot's name: 1 Jun 2026 (week of), June 2026, Apr–Jun 2026, 2026."""
+        if not self.months:
+            return names.short(start)
+        if self.months == 1:
+            return f"{names.months[start.month]} {start.year}"
+        if self.months == 3:
+            return f"{names.months_3[start.month]}–{names.months_3[start.month + 2]} {start.year}"
+        return str(start.year)
+
+
+WEEK = Period("week", "Weekly", "Week of", 0, 400)
+MONTH = Period("month", "Monthly", "Month", 1, 12 * 366)
+QUARTER = Period("quarter", "Quarterly", "Quarter", 3, 36 * 366)
+YEAR = Period("year", "Yearly", "Year", 12, math.inf)
+PERIODS = (WEEK, MONTH, QUARTER, YEAR)
+
+
+def period_for(days: list[dt.date]) -> Period:
+    """The finest period that keeps a chart over `days` to about 150 points or fewer."""
+    if not days:
+        return WEEK
+    span = (max(days) - min(days)).days
+    return next(period for period in PERIODS if span <= period.max_span)
+
+
+# --- Small lines, the wheel -----------------------------------------------------------------------------
 
 
 @dataclass
@@ -26,16 +98,23 @@ class Sparkline:
 
 
 def sparkline(weekly: list[tuple[dt.date, float]], *, weeks_back: list[dt.date], width=120, height=32):
-    """A small line over fixed week slots (`weeks_back`, oldest first); weeks without data are skipped."""
+    """A small line over fixed slots (`weeks_back`, oldest first); slots without data are skipped. With more
+    slots than half the width in pixels, neighbouring slots share one point, their mean."""
     if not weekly:
         return None
     by_week = dict(weekly)
     step = width / max(len(weeks_back) - 1, 1)
-    coords = [
-        (round(i * step, 1), _y(by_week[week], 2, height - 4))
-        for i, week in enumerate(weeks_back)
-        if week in by_week
-    ]
+    group = math.ceil(len(weeks_back) / (width / 2))
+    coords = []
+    for first in range(0, len(weeks_back), group):
+        found = [
+            (i, by_week[week])
+            for i, week in enumerate(weeks_back[first : first + group], first)
+            if week in by_week
+        ]
+        if found:
+            x = sum(i for i, _ in found) / len(found) * step
+            coords.append((round(x, 1), _y(sum(value for _, value in found) / len(found), 2, height - 4)))
     if not coords:
         return None
     return Sparkline(" ".join(f"{x},{y}" for x, y in coords), coords[-1][0], coords[-1][1], width, height)
@@ -85,17 +164,59 @@ def wheel(slices, *, size=320) -> list[Wedge]:
     return wedges
 
 
+# --- Lines over time -----------------------------------------------------------------------------------
+
+
 @dataclass
 class Series:
     key: str
     label: str
-    points: str
-    dots: list[tuple[float, float, str, float]]
+    values: list[tuple[dt.date, float]]  # (first day of a period, value), oldest first
+    coords: list[tuple[float, float]]
+    period: Period
+
+    @cached_property
+    def points(self) -> str:
+        return " ".join(f"{x},{y}" for x, y in self.coords)
+
+    @cached_property
+    def dots(self) -> list[tuple[float, float, str, float]]:
+        """(x, y, ISO date, value) per point; none past MAX_DOTS points."""
+        if len(self.values) > MAX_DOTS:
+            return []
+        return [
+            (x, y, day.isoformat(), value)
+            for (x, y), (day, value) in zip(self.coords, self.values, strict=True)
+        ]
+
+    @cached_property
+    def marks(self) -> SafeString:
+        """The dots, each with its tooltip (Physical, week of 2026-06-01: 6.5), as the insights charts draw them."""
+        names = DateNames()
+        said = (f"week of {d}" if self.period is WEEK else self.period.name(d, names) for d, _ in self.values)
+        return format_html_join(
+            "",
+            '<circle class="series-dot series-fill-{}" cx="{}" cy="{}" r="2.5"><title>{}, {}: {}</title></circle>',
+            (
+                (self.key, x, y, self.label, name, value)
+                for (x, y, _, value), name in zip(self.dots, said, strict=False)
+            ),
+        )
+
+    @cached_property
+    def table_rows(self) -> SafeString:
+        """The <tr>s of the data table under a one-line chart: the period, then its value."""
+        names = DateNames()
+        return format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td></tr>",
+            ((self.period.name(day, names), v) for day, v in self.values),
+        )
 
 
 @dataclass
 class LineChart:
-    """Weekly lines on one time axis (x by date, y 0–10). A one-line chart also answers `points` and `dots`."""
+    """Lines on one time axis (x by date, y 0–10). A one-line chart also answers `points` and `dots`."""
 
     width: int
     height: int
@@ -116,8 +237,15 @@ class LineChart:
         return self.series[0].dots
 
 
-def multi_line_chart(series: list[tuple[str, str, list[tuple[dt.date, float]]]], *, width=720, height=280):
-    """Several weekly lines on one time axis: [(key, label, [(week, value 0–10)])]; None without data."""
+def multi_line_chart(
+    series: list[tuple[str, str, list[tuple[dt.date, float]]]],
+    *,
+    width=720,
+    height=280,
+    period: Period = WEEK,
+):
+    """Several lines on one time axis: [(key, label, [(first day of a `period`, value 0–10)])]; None without
+    data."""
     days = sorted({day for _, _, points in series for day, _ in points})
     if not days:
         return None
@@ -125,21 +253,26 @@ def multi_line_chart(series: list[tuple[str, str, list[tuple[dt.date, float]]]],
     plot_w, plot_h = width - left - right, height - top - bottom
     first, last = days[0], days[-1]
     span = max((last - first).days, 1)
+    names = DateNames()
 
     def x(day: dt.date) -> float:
         if first == last:
             return round(left + plot_w / 2, 1)
         return round(left + (day - first).days / span * plot_w, 1)
 
-    built = []
-    for key, label, points in series:
-        dots = [(x(day), _y(value, top, plot_h), day.isoformat(), value) for day, value in points]
-        built.append(Series(key, label, " ".join(f"{dx},{dy}" for dx, dy, _, _ in dots), dots))
+    built = [
+        Series(key, label, points, [(x(day), _y(value, top, plot_h)) for day, value in points], period)
+        for key, label, points in series
+    ]
     count = min(len(days), 6)
     x_ticks = []
     for i in range(count):
         day = days[round(i * (len(days) - 1) / max(count - 1, 1))]
-        x_ticks.append((x(day), day.strftime("%-d %b %Y") if span > 200 else day.strftime("%-d %b")))
+        if period is not WEEK:
+            tick = period.name(day, names)
+        else:
+            tick = names.short(day) if span > 200 else f"{day.day} {names.months_3[day.month]}"
+        x_ticks.append((x(day), tick))
     y_ticks = [(_y(v, top, plot_h), v) for v in (0, 2, 4, 6, 8, 10)]
     return LineChart(width, height, left, top, plot_w, plot_h, built, y_ticks, x_ticks)
 
@@ -167,6 +300,11 @@ def offered_ranges(offered=tuple(RANGES)) -> dict[str, tuple[str, int | None]]:
     return {key: RANGES[key] for key in RANGES if key in offered}
 
 
+# --- A year of days -------------------------------------------------------------------------------------
+
+HEAT_CELL = 13
+
+
 @dataclass
 class HeatCell:
     x: int
@@ -178,7 +316,7 @@ class HeatCell:
 
 
 def heatmap(
-    days: list[tuple[dt.date, float | None, int]], *, cell=13, gap=3
+    days: list[tuple[dt.date, float | None, int]], *, cell=HEAT_CELL, gap=3
 ) -> tuple[list[HeatCell], int, int]:
     """A year of days in week columns (Monday at the top). Level bands: <3, <5, <7, ≥7."""
     if not days:
@@ -193,3 +331,30 @@ def heatmap(
         )
     columns = (days[-1][0] - start).days // 7 + 1
     return cells, columns * (cell + gap), 7 * (cell + gap)
+
+
+def heatmap_marks(cells: list[HeatCell]) -> SafeString:
+    """Each day's square with its name (Mon 1 Jun 2026: average 6.5, 1 reflection), and a dot on days with a
+    reflection."""
+    names = DateNames()
+    return format_html_join(
+        "",
+        '<rect class="heat heat-{}" x="{}" y="{}" width="{}" height="{}" rx="2"><title>{}: {}</title></rect>{}',
+        (
+            (c.level, c.x, c.y, HEAT_CELL, HEAT_CELL, names.with_weekday(c.date), _day_words(c), _day_dot(c))
+            for c in cells
+        ),
+    )
+
+
+def _day_words(c: HeatCell) -> str:
+    said = f"average {c.average}" if c.average is not None else "no check-in"
+    if c.reflections:
+        said += f", {c.reflections} reflection{'' if c.reflections == 1 else 's'}"
+    return said
+
+
+def _day_dot(c: HeatCell) -> SafeString | str:
+    if not c.reflections:
+        return ""
+    return format_html('<circle class="heat-dot" cx="{}" cy="{}" r="2" />', c.x + 6, c.y + 6)

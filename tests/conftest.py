@@ -11,7 +11,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run beside it
@@ -31,7 +31,6 @@ def _fast_hashing_and_clean_cache(settings):
     # The database cache outlives a transactional test's flush; rate-limit counters must not leak.
     with contextlib.suppress(Exception):  # a test without database access cached nothing
         cache.clear()
-        caches["pages"].clear()
 
 
 def make_person(email: str, password: str = PASSWORD):

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from needs.models.needs import Category, CheckIn, Need
+from needs.services.derived import checkins_changed, checkins_rebuild
 
 
 def make_need(
@@ -19,6 +20,7 @@ def make_checkin(owner, need, date: dt.date, score: int, note: str = "") -> Chec
     checkin = CheckIn(owner=owner, need=need, date=date, score=score)
     checkin.seal("note", note, owner=owner)
     checkin.save()
+    checkins_changed(owner_id=owner.pk, dates=[date])
     return checkin
 
 
@@ -39,6 +41,7 @@ def make_history(owner, *, needs: int, days: int, today: dt.date, note_every: in
             checkin.seal("note", note, owner=owner)
             rows.append(checkin)
     CheckIn.objects.bulk_create(rows, batch_size=2000)
+    checkins_rebuild(owner_id=owner.pk)
     return made
 
 
@@ -46,6 +49,8 @@ def make_reflection(owner, *, body="Some words.", title="", date=None, needs=(),
     from django.utils import timezone
 
     from journal.models import Reflection
+    from journal.services.derived import reflections_changed
+    from journal.services.search_index import index_write
 
     reflection = Reflection(owner=owner, date=date or dt.date(2026, 1, 1), **fields)
     reflection.seal("title", title, owner=owner)
@@ -53,7 +58,9 @@ def make_reflection(owner, *, body="Some words.", title="", date=None, needs=(),
     if trashed:
         reflection.deleted_at = timezone.now()
     reflection.save()
+    index_write(reflection=reflection, user=owner, title=title, body=body)
     reflection.needs.set(needs)
+    reflections_changed(owner_id=owner.pk, dates=[reflection.date])
     return reflection
 
 

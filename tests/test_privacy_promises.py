@@ -62,3 +62,18 @@ def test_partners_are_told_they_see_each_others_email(client, alice):
     client.force_login(alice)
     assert "see the other’s email address" in text_of(client.get(reverse("sharing:partners")))
     assert "see the other’s email address" in text_of(client.get(reverse("sharing:partner_join")))
+
+
+def test_privacy_page_says_what_the_search_index_holds(client, db):
+    html = text_of(client.get(reverse("privacy")))
+    for phrase in (
+        "an index that holds no words",
+        "beginnings of three letters or more, up to 24",
+        "made with a key derived from your own key",
+        "how many fingerprints each reflection has (roughly, how many different words it holds)",
+        "which of your reflections share a word, and how often, but not what the words are",
+        "nobody’s words can be compared with anyone else’s",
+        "deleted with it, and all of them with your account",
+    ):
+        assert phrase in html, phrase
+    assert "no index of your words exists" not in html

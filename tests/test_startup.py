@@ -117,7 +117,7 @@ def test_two_instances_starting_at_once_on_an_empty_database_both_come_up():
             tables = {
                 row[0] for row in fresh.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
             }
-            assert {"attune_cache", "attune_page_cache", "mfa_authenticator"} <= tables
+            assert {"attune_cache", "mfa_authenticator"} <= tables
             assert fresh.execute("SELECT count(*) FROM journal_prompt").fetchone()[0] > 0
     finally:
         with psycopg.connect(dbname=db["NAME"], autocommit=True, **server) as admin:

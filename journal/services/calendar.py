@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from journal.models import Reflection
-from needs.models.needs import CheckIn
+from needs.models.derived import CheckInDay
 
 
 @dataclass
@@ -68,10 +68,7 @@ def month_calendar(*, user, year: int, month: int, today: dt.date) -> list[list[
     ):
         counts[day] += 1
     checked = set(
-        CheckIn.objects.for_user(user)
-        .filter(date__range=(first, last))
-        .values_list("date", flat=True)
-        .distinct()
+        CheckInDay.objects.for_user(user).filter(date__range=(first, last)).values_list("date", flat=True)
     )
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):

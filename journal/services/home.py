@@ -7,9 +7,10 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from journal.models import Prompt, Reflection, Step
+from journal.models import Prompt, Reflection, ReflectionDay, Step
 from journal.services.calendar import on_this_day
 from journal.services.prompts import prompt_of_the_day
+from needs.models.derived import CheckInDay
 from needs.models.needs import CheckIn
 from needs.privacy.crypto import reveal_each
 from needs.services.accounts import profile_for
@@ -47,15 +48,17 @@ def consistency(active: set[dt.date], *, today: dt.date, window: int = 30) -> Co
 
 
 def activity_dates(user, *, today: dt.date) -> set[dt.date]:
-    """Local dates with a check-in or a live reflection, in one query."""
+    """Local dates with a check-in or a live reflection, in one query over the kept day rows."""
     since = today - dt.timedelta(days=STREAK_HORIZON)
     checkins = (
-        CheckIn.objects.for_user(user).filter(date__gte=since, date__lte=today).order_by().values_list("date")
+        CheckInDay.objects.for_user(user)
+        .filter(date__gte=since, date__lte=today)
+        .order_by()
+        .values_list("date")
     )
     reflections = (
-        Reflection.objects.for_user(user)
-        .live()
-        .filter(date__gte=since, date__lte=today)
+        ReflectionDay.objects.for_user(user)
+        .filter(date__gte=since, date__lte=today, count__gt=0)
         .order_by()
         .values_list("date")
     )
@@ -97,5 +100,4 @@ def dashboard(*, user, today: dt.date) -> dict:
         "recent": recent,
         "on_this_day": on_this_day(user=user, today=today),
         "today": today,
-        "score_values": range(11),
     }

@@ -10,11 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Avg, Count
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, DateField, F, Sum
+from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek, TruncYear
 
-from journal.models import Reflection
-from needs.models.needs import CheckIn, Need, by_category
+from journal.models import Reflection, ReflectionDay
+from needs.models.derived import CheckInDay, NeedWeek
+from needs.models.needs import Need, by_category
+from needs.services.derived import week_of
 
 MIN_PAIRED_DAYS = 20  # fewer paired days than this and a correlation says nothing
 
@@ -25,27 +27,51 @@ def _week(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def need_weeks(user, since: dt.date | None, today: dt.date):
-    """[(need_id, name, category, week, average, count)] in one grouped query."""
-    queryset = CheckIn.objects.for_user(user).filter(date__lte=today)
+# A period's length in months (0: weeks) → how the database finds a date's period start.
+TRUNCATE = {1: TruncMonth, 3: TruncQuarter, 12: TruncYear}
+
+
+def first_day(user, since: dt.date | None, today: dt.date) -> dt.date | None:
+    """The first week with check-ins or day with reflections in the range, from the kept rows."""
+    weeks = NeedWeek.objects.for_user(user).filter(week__lte=today)
+    days = ReflectionDay.objects.for_user(user).filter(date__lte=today)
     if since:
-        queryset = queryset.filter(date__gte=since)
-    rows = (
-        queryset.annotate(week=TruncWeek("date"))
-        .values("need_id", "need__name", "need__category", "week")
-        .annotate(average=Avg("score"), count=Count("id"))
-        .order_by("week")
+        weeks, days = weeks.filter(week__gte=week_of(since)), days.filter(date__gte=since)
+    found = [
+        day
+        for day in (
+            weeks.order_by("week").values_list("week", flat=True).first(),
+            days.order_by("date").values_list("date", flat=True).first(),
+        )
+        if day is not None
+    ]
+    return min(found) if found else None
+
+
+def need_weeks(user, since: dt.date | None, today: dt.date, *, months: int = 0):
+    """[(need_id, name, category, start, average, count)] per need and week (or per period of `months`
+    months, summed in the database), from the kept weekly rows, oldest first.
+
+    `since` counts from the Monday of its week: a week is shown whole or not at all; a week belongs to the
+    period of its Monday.
+    """
+    queryset = NeedWeek.objects.for_user(user).filter(week__lte=today)
+    if since:
+        queryset = queryset.filter(week__gte=week_of(since))
+    if months:
+        queryset = (
+            queryset.annotate(start=TRUNCATE[months]("week", output_field=DateField()))
+            .values("need_id", "need__name", "need__category", "start")
+            .annotate(total=Sum("total"), count=Sum("count"))
+        )
+    else:
+        queryset = queryset.annotate(start=F("week"))
+    rows = queryset.order_by("start").values_list(
+        "need_id", "need__name", "need__category", "start", "total", "count"
     )
     return [
-        (
-            r["need_id"],
-            r["need__name"],
-            r["need__category"],
-            _week(r["week"]),
-            float(r["average"]),
-            r["count"],
-        )
-        for r in rows
+        (need_id, name, category, _week(start), total / count, count)
+        for need_id, name, category, start, total, count in rows
     ]
 
 
@@ -81,24 +107,36 @@ def overall_weekly(rows) -> dict[dt.date, float]:
     return {week: round(total / n, 1) for week, (total, n) in sums.items()}
 
 
-def feelings_weekly(user, since, today) -> list[dict]:
-    queryset = Reflection.objects.for_user(user).live().filter(date__lte=today)
+def feelings_weekly(user, since, today, *, months: int = 0) -> list[dict]:
+    """[{"week", "anxiety", "confidence"}] per week (or per period of `months` months), averages of every
+    live reflection's feelings in it, oldest first."""
+    queryset = ReflectionDay.objects.for_user(user).filter(date__lte=today)
     if since:
         queryset = queryset.filter(date__gte=since)
+    truncate = TRUNCATE[months] if months else TruncWeek
     rows = (
-        queryset.annotate(week=TruncWeek("date"))
+        queryset.annotate(week=truncate("date", output_field=DateField()))
         .values("week")
-        .annotate(anxiety=Avg("anxiety"), confidence=Avg("confidence"))
+        .annotate(
+            anxiety_total=Sum("anxiety_total"),
+            anxiety_count=Sum("anxiety_count"),
+            confidence_total=Sum("confidence_total"),
+            confidence_count=Sum("confidence_count"),
+        )
         .order_by("week")
     )
     return [
         {
             "week": _week(r["week"]),
-            "anxiety": round(float(r["anxiety"]), 1) if r["anxiety"] is not None else None,
-            "confidence": round(float(r["confidence"]), 1) if r["confidence"] is not None else None,
+            "anxiety": _mean(r["anxiety_total"], r["anxiety_count"]),
+            "confidence": _mean(r["confidence_total"], r["confidence_count"]),
         }
         for r in rows
     ]
+
+
+def _mean(total, count) -> float | None:
+    return round(total / count, 1) if count else None
 
 
 def pearson_from_sums(n: int, sx: float, sy: float, sxx: float, syy: float, sxy: float) -> float | None:
@@ -135,10 +173,11 @@ PATTERN_SQL = """
 SELECT c.need_id, {sums}
 FROM needs_checkin c
 JOIN (
-    SELECT r.date AS day, AVG(r.anxiety) AS anxiety, AVG(r.confidence) AS confidence
-    FROM journal_reflection r
-    WHERE r.owner_id = %s AND r.deleted_at IS NULL AND r.date >= %s AND r.date <= %s
-    GROUP BY r.date
+    SELECT d.date AS day,
+        CASE WHEN d.anxiety_count > 0 THEN 1.0 * d.anxiety_total / d.anxiety_count END AS anxiety,
+        CASE WHEN d.confidence_count > 0 THEN 1.0 * d.confidence_total / d.confidence_count END AS confidence
+    FROM journal_reflectionday d
+    WHERE d.owner_id = %s AND d.date >= %s AND d.date <= %s AND d.count > 0
 ) f ON f.day = c.date
 WHERE c.owner_id = %s AND c.date >= %s AND c.date <= %s
 GROUP BY c.need_id
@@ -189,14 +228,14 @@ def feeling_patterns(user, today: dt.date, days: int = 365) -> list[Pattern]:
 
 
 def most_linked(user, since, today, limit=8) -> list[dict]:
-    through = Reflection.needs.through
-    queryset = through.objects.filter(
-        reflection__owner=user, reflection__deleted_at__isnull=True, reflection__date__lte=today
-    )
+    """The needs the person's live reflections of the period link to most, starting from those reflections."""
+    reflections = Reflection.objects.for_user(user).live().filter(date__lte=today)
     if since:
-        queryset = queryset.filter(reflection__date__gte=since)
+        reflections = reflections.filter(date__gte=since)
+    through = Reflection.needs.through
     return list(
-        queryset.values("need_id", "need__name", "need__category")
+        through.objects.filter(reflection_id__in=reflections.values("pk"))
+        .values("need_id", "need__name", "need__category")
         .annotate(count=Count("id"))
         .order_by("-count")[:limit]
     )
@@ -204,26 +243,24 @@ def most_linked(user, since, today, limit=8) -> list[dict]:
 
 def year_of_days(user, today: dt.date) -> list[tuple[dt.date, float | None, int]]:
     since = today - dt.timedelta(days=364)
-    averages = dict(
-        CheckIn.objects.for_user(user)
+    averages = {
+        day: total / count
+        for day, total, count in CheckInDay.objects.for_user(user)
         .filter(date__gte=since, date__lte=today)
         .values("date")
-        .annotate(average=Avg("score"))
-        .values_list("date", "average")
-    )
+        .annotate(total=Sum("total"), count=Sum("count"))
+        .values_list("date", "total", "count")
+    }
     written = dict(
-        Reflection.objects.for_user(user)
-        .live()
-        .filter(date__gte=since, date__lte=today)
-        .values("date")
-        .annotate(n=Count("id"))
-        .values_list("date", "n")
+        ReflectionDay.objects.for_user(user)
+        .filter(date__gte=since, date__lte=today, count__gt=0)
+        .values_list("date", "count")
     )
     days = []
     for offset in range(365):
         day = since + dt.timedelta(days=offset)
         average = averages.get(day)
-        days.append((day, round(float(average), 1) if average is not None else None, written.get(day, 0)))
+        days.append((day, round(average, 1) if average is not None else None, written.get(day, 0)))
     return days
 
 

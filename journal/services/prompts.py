@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Avg
+from django.db.models import Sum
 
 from journal.models import PersonalPrompt, Prompt, PromptShown, Step
-from needs.models.needs import Category, CheckIn
+from needs.models.derived import CheckInDay
+from needs.models.needs import Category
 
 PROMPTS_FILE = Path(__file__).resolve().parent.parent / "data" / "prompts.json"
 
@@ -101,13 +102,13 @@ def daily_prompt(shown: PromptShown, *, user) -> DailyPrompt:
 def category_weights(*, user, today: dt.date) -> dict[str, float]:
     """Lean toward the categories whose needs scored lowest over the last 14 days."""
     rows = (
-        CheckIn.objects.for_user(user)
+        CheckInDay.objects.for_user(user)
         .filter(date__gt=today - dt.timedelta(days=14), date__lte=today)
-        .values("need__category")
-        .annotate(average=Avg("score"))
+        .values("category")
+        .annotate(total=Sum("total"), count=Sum("count"))
     )
     # A category averaging 2/10 weighs 5x one averaging 10/10; no data: the middle.
-    weights = {row["need__category"]: 1 + (10 - float(row["average"])) / 2 for row in rows}
+    weights = {row["category"]: 1 + (10 - row["total"] / row["count"]) / 2 for row in rows}
     return defaultdict(lambda: 3.0, weights)
 
 

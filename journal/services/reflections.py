@@ -20,8 +20,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from journal.models import TRASH_DAYS, Reflection
+from journal.services.derived import reflections_changed
 from journal.services.drafts import form_drafts_discard, holds_exactly
-from needs import pagecache
+from journal.services.search_index import index_write
 
 
 class Conflict(Exception):  # noqa: N818
@@ -40,6 +41,7 @@ def _drop_form_drafts(user, data: dict) -> None:
 
 
 def _write(reflection: Reflection, *, user, data: dict) -> Reflection:
+    before = _stored_date(reflection)
     reflection.owner = user
     reflection.date = data["date"]
     reflection.anxiety = data.get("anxiety")
@@ -49,8 +51,16 @@ def _write(reflection: Reflection, *, user, data: dict) -> Reflection:
     reflection.seal("title", data.get("title", ""), owner=user)
     reflection.seal("body", data["body"], owner=user)
     reflection.save()
+    index_write(reflection=reflection, user=user, title=data.get("title", ""), body=data["body"])
     reflection.needs.set(data.get("needs", []))
+    reflections_changed(owner_id=user.pk, dates={before, reflection.date} - {None})
     return reflection
+
+
+def _stored_date(reflection: Reflection) -> dt.date | None:
+    if reflection._state.adding:
+        return None
+    return Reflection.objects.filter(pk=reflection.pk).values_list("date", flat=True).first()
 
 
 def _created_by(user, form_key) -> Reflection | None:
@@ -88,6 +98,7 @@ def _out_of_trash(locked: Reflection, reflection: Reflection) -> bool:
     if locked.deleted_at is None:
         return False
     Reflection.objects.filter(pk=locked.pk).update(deleted_at=None)
+    reflections_changed(owner_id=locked.owner_id, dates=[locked.date])
     locked.deleted_at = reflection.deleted_at = None
     locked.restored_from_trash = reflection.restored_from_trash = True
     return True
@@ -136,18 +147,24 @@ def live_reflections(user):
 
 def reflection_trash(*, reflection: Reflection) -> None:
     """Move a reflection to the trash, where it can be restored for TRASH_DAYS days."""
-    reflection.deleted_at = timezone.now()
-    reflection.save(update_fields=["deleted_at"])
+    with transaction.atomic():
+        reflection.deleted_at = timezone.now()
+        reflection.save(update_fields=["deleted_at"])
+        reflections_changed(owner_id=reflection.owner_id, dates=[reflection.date])
 
 
 def reflection_restore(*, reflection: Reflection) -> None:
-    reflection.deleted_at = None
-    reflection.save(update_fields=["deleted_at"])
+    with transaction.atomic():
+        reflection.deleted_at = None
+        reflection.save(update_fields=["deleted_at"])
+        reflections_changed(owner_id=reflection.owner_id, dates=[reflection.date])
 
 
 def reflection_destroy(*, reflection: Reflection) -> None:
     """Delete a reflection for good (the person chose to, from the trash)."""
-    reflection.delete()
+    with transaction.atomic():
+        reflection.delete()
+        reflections_changed(owner_id=reflection.owner_id, dates=[reflection.date])
 
 
 def purge_on(reflection: Reflection) -> dt.date:
@@ -158,10 +175,7 @@ def purge_on(reflection: Reflection) -> dt.date:
 def trash_purge(*, now: dt.datetime | None = None) -> int:
     """Delete reflections that have been in the trash for more than TRASH_DAYS days."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=TRASH_DAYS)
-    expired = Reflection.objects.filter(deleted_at__lt=cutoff)
-    owners = set(expired.values_list("owner_id", flat=True).distinct())
-    deleted, _ = expired.delete()
-    pagecache.forget(*owners)
+    deleted, _ = Reflection.objects.filter(deleted_at__lt=cutoff).delete()
     return deleted
 
 

@@ -1,9 +1,8 @@
-"""The journal list: filters, search over the decrypted texts (no index of anyone's words), and the
-entries one page shows (title and excerpt, the search words highlighted)."""
+"""The journal list: filters, search through the person's index (journal.services.search_index), and the
+entries one page shows (title and excerpt, the words found marked)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -11,9 +10,12 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from journal.models import Reflection
-from needs.privacy.crypto import reveal_each, text_opener
+from journal.services.search_index import Query, found_spans
+from needs.privacy.crypto import reveal_each
 
 EXCERPT = 220
+
+SNIPPET_WIDTH = 90
 
 
 @dataclass
@@ -26,52 +28,36 @@ class Entry:
     excerpt_html: str
 
 
-def highlight(text: str, pattern: re.Pattern) -> SafeString:
-    """Escape the text and wrap each match in <mark>."""
+def marked(text: str, spans: list[tuple[int, int]]) -> SafeString:
+    """Escape the text and wrap each span in <mark>."""
     out, last = [], 0
-    for m in pattern.finditer(text):
-        out.append(escape(text[last : m.start()]))
-        out.append(f"<mark>{escape(m.group(0))}</mark>")
-        last = m.end()
+    for start, end in spans:
+        out.append(escape(text[last:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        last = end
     out.append(escape(text[last:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
 
 
-def snippet(text: str, pattern: re.Pattern, width: int = 90) -> str:
-    m = pattern.search(text)
-    if not m:
-        return text[: width * 2] + ("…" if len(text) > width * 2 else "")
-    start, end = max(0, m.start() - width), min(len(text), m.end() + width)
-    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+def snippet(text: str, query: Query, width: int = SNIPPET_WIDTH) -> SafeString:
+    """The part of the text around the first word found, escaped, with the words found in it marked."""
+    first = next(found_spans(text, query), None)
+    if first is None:
+        return marked(text[: width * 2] + ("…" if len(text) > width * 2 else ""), [])
+    start, end = max(0, first[0] - width), min(len(text), first[1] + width)
+    while 0 < start < first[0] and text[start - 1].isalnum():  # begin at a word, not inside one
+        start += 1
+    spans = [(a - start, b - start) for a, b in found_spans(text, query, start, end)]
+    return marked(
+        ("…" if start else "") + text[start:end] + ("…" if end < len(text) else ""),
+        [(a + 1, b + 1) for a, b in spans] if start else spans,
+    )
 
 
-def search_ids(*, user, queryset, query: str) -> list:
-    """Ids of the person's reflections whose title or body holds every word (case-insensitive), in the
-    queryset's order.
-
-    The texts are decrypted here, in the app, one by one: no index of anyone's words exists anywhere.
-    """
-    words = [w for w in query.split() if w][:8]
-    if not words:
-        return []
-    patterns = [re.compile(re.escape(w), re.IGNORECASE) for w in words]
-    label = Reflection._meta.label_lower
-    open_title = text_opener(user, label=label, field="title")
-    open_body = text_opener(user, label=label, field="body")
-    found = []
-    for pk, title, body in queryset.values_list("pk", "title", "body"):
-        haystack = f"{open_title(pk, title)}\n{open_body(pk, body)}"
-        if all(p.search(haystack) for p in patterns):
-            found.append(pk)
-    return found
-
-
-def search_matches(*, user, reflections, query: str) -> list[Entry]:
-    """Highlighted titles and snippets for one page of search results."""
-    words = [w for w in query.split() if w][:8]
-    any_word = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+def search_matches(*, user, reflections, query: Query) -> list[Entry]:
+    """Marked titles and snippets for one page of search results: only these reflections are decrypted."""
     return [
-        Entry(r, highlight(r.plain.title, any_word), highlight(snippet(r.plain.body, any_word), any_word))
+        Entry(r, marked(r.plain.title, list(found_spans(r.plain.title, query))), snippet(r.plain.body, query))
         for r in reveal_each(reflections, owner=user)
     ]
 
@@ -99,4 +85,5 @@ def filter_reflections(
         queryset = queryset.filter(date__gte=date_from)
     if date_to:
         queryset = queryset.filter(date__lte=date_to)
-    return queryset.distinct()
+    # Only a filter through the many-to-many needs can repeat a reflection.
+    return queryset.distinct() if need or category else queryset

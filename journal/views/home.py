@@ -4,12 +4,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from journal.services.home import dashboard
-from needs.pagecache import cached_page
 from needs.services.accounts import local_today
 
 
 @require_safe
-@cached_page()
 def home(request):
     today = local_today(request.user)
     return render(request, "journal/home.html", dashboard(user=request.user, today=today))

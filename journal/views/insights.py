@@ -7,44 +7,37 @@ import datetime as dt
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from journal import presenters
 from journal.models import Reflection
 from journal.services import insights
 from journal.services.calendar import FIRST_JOURNAL_DAY, week_from_param
 from needs import charts
-from needs.pagecache import cached_page
 from needs.privacy.crypto import reveal_each
 from needs.services.accounts import local_today
 
 
 @require_safe
-@cached_page("range")
 def insights_page(request):
     today = local_today(request.user)
     range_key, label, days = charts.chosen_range(request.GET.get("range"))
     since = today - dt.timedelta(days=days - 1) if days else None
-    rows = insights.need_weeks(request.user, since, today)
+    # Over years, weeks would be hundreds of points per line: months (or longer) keep the page small, and
+    # the database sums the kept weekly rows into them.
+    first = insights.first_day(request.user, since, today)
+    period = charts.period_for([first, today] if first else [])
+    rows = insights.need_weeks(request.user, since, today, months=period.months)
+    feelings = insights.feelings_weekly(request.user, since, today, months=period.months)
     categories = insights.category_trends(rows)
     overall = insights.overall_weekly(rows)
-    feelings = insights.feelings_weekly(request.user, since, today)
-    feeling_series = [
-        ("needs", "Needs met (average)", sorted(overall.items())),
-        ("anxiety", "Anxiety", [(f["week"], f["anxiety"]) for f in feelings if f["anxiety"] is not None]),
-        (
-            "confidence",
-            "Self-confidence",
-            [(f["week"], f["confidence"]) for f in feelings if f["confidence"] is not None],
-        ),
-    ]
-    feeling_table = [
-        {"week": week, "needs": overall.get(week), **next((f for f in feelings if f["week"] == week), {})}
-        for week in sorted(set(overall) | {f["week"] for f in feelings})
-    ]
+    feeling_table = presenters.feeling_table(overall, feelings)
     need_rows = insights.need_trends(rows)
-    all_weeks = sorted({week for _, _, _, week, _, _ in rows})
+    starts = sorted({row[3] for row in rows})
     for need in need_rows:
-        need["sparkline"] = charts.sparkline(need["weekly"], weeks_back=all_weeks, width=160)
+        need["sparkline"] = charts.sparkline(need["weekly"], weeks_back=starts, width=160)
     year = insights.year_of_days(request.user, today)
     cells, heat_width, heat_height = charts.heatmap(year)
+    category_table = _table(categories)
+    names = charts.DateNames()
     return render(
         request,
         "journal/insights.html",
@@ -52,16 +45,27 @@ def insights_page(request):
             "range_key": range_key,
             "range_label": label,
             "ranges": charts.offered_ranges(),
-            "category_chart": charts.multi_line_chart(categories),
+            "period": period,
+            "category_chart": charts.multi_line_chart(categories, period=period),
             "categories": categories,
-            "category_table": _table(categories),
-            "feelings_chart": charts.multi_line_chart([s for s in feeling_series if s[2]]),
+            "category_table": category_table,
+            "category_rows": presenters.table_body(
+                (period.name(row["week"], names), row["values"]) for row in category_table
+            ),
+            "feelings_chart": charts.multi_line_chart(
+                presenters.feeling_series(overall, feelings), period=period
+            ),
             "feeling_table": feeling_table,
+            "feeling_rows": presenters.table_body(
+                (period.name(row["week"], names), [row["needs"], row.get("anxiety"), row.get("confidence")])
+                for row in feeling_table
+            ),
             "needs": need_rows,
             "patterns": insights.feeling_patterns(request.user, today),
             "min_days": insights.MIN_PAIRED_DAYS,
             "linked": insights.most_linked(request.user, since, today),
             "heat_cells": cells,
+            "heat_marks": charts.heatmap_marks(cells),
             "heat_width": heat_width,
             "heat_height": heat_height,
             "months": insights.months_summary(year),
@@ -72,14 +76,13 @@ def insights_page(request):
 
 
 def _table(series) -> list[dict]:
-    """Rows of week → value per series, for the screen-reader table under a chart."""
+    """Rows of period → value per series, for the screen-reader table under a chart."""
     weeks = sorted({week for _, _, points in series for week, _ in points})
     lookup = {key: dict(points) for key, _, points in series}
     return [{"week": week, "values": [lookup[key].get(week) for key, _, _ in series]} for week in weeks]
 
 
 @require_safe
-@cached_page("week")
 def weekly_review(request):
     today = local_today(request.user)
     asked = request.GET.get("week", "")

@@ -1,3 +1,3 @@
 """The needs app's models, one module per subject; imported here so Django registers them all."""
 
-from . import accounts, keys, needs, relationships, sharing  # noqa: F401
+from . import accounts, derived, keys, needs, relationships, sharing  # noqa: F401

@@ -2,7 +2,6 @@
 did to their account."""
 
 import datetime as dt
-import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -45,8 +44,6 @@ class Profile(models.Model):
     colour_mode = models.CharField(
         "colours", max_length=8, choices=ColourMode.choices, default=ColourMode.AUTO
     )
-    # Replaced after every change to the person's data: their cached pages are never served again.
-    page_generation = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = OwnedQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ import uuid
 from dataclasses import dataclass
 from operator import attrgetter
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -133,6 +134,11 @@ class CheckIn(SealedFieldsMixin, OwnedModel):
     """How well one need was met on one local date, 0–10, with an optional sealed note."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The (owner, date) index serves every lookup by owner; a second one on owner alone tempts the planner
+    # into reading all of a person's years to keep a month.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, editable=False, db_index=False
+    )
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="checkins")
     date = models.DateField()
     score = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(10)])

@@ -7,6 +7,7 @@
 - Opening needs the owner: `reveal(instance, "field", owner=user)` refuses rows of anyone else.
 - Nothing here logs or returns ciphertext as text: a failure raises `JournalLocked`, which the middleware
   turns into a calm "can't unlock" page. A locked text is never shown nor saved back.
+- Search looks words up by keyed fingerprints under a key derived from the data key (`search_key_for`).
 
 Models use it through `SealedFieldsMixin` (fields listed in `sealed_fields`).
 """
@@ -19,7 +20,9 @@ import os
 from types import SimpleNamespace
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -94,6 +97,19 @@ def _aead_for(user) -> AESGCM:
     if cached is None:
         cached = AESGCM(data_key_for(user))
         user._attune_aead = cached
+    return cached
+
+
+def search_key_for(user) -> bytes:
+    """The key of the person's search index, derived from their data key; cached on the user object.
+
+    Derived rather than stored, so `rotate_keys` (which re-wraps data keys) leaves every index working.
+    """
+    cached = getattr(user, "_attune_search_key", None)
+    if cached is None:
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"attune/v1|search-index")
+        cached = hkdf.derive(data_key_for(user))
+        user._attune_search_key = cached
     return cached
 
 

@@ -11,7 +11,9 @@ from statistics import mean
 
 from django.db import transaction
 
+from needs.models.derived import CheckInDay, NeedWeek
 from needs.models.needs import CheckIn, Need, by_category
+from needs.services.derived import checkins_changed
 
 # --- Check-ins ------------------------------------------------------------------------------------
 
@@ -32,19 +34,25 @@ def checkins_save(*, user, date: dt.date, ratings: dict[Need, tuple[int | None, 
         checkin.seal("note", note, owner=user)
         checkin.save()
         saved += 1
+    if saved:
+        checkins_changed(owner_id=user.pk, dates=[date])
     return saved
 
 
+@transaction.atomic
 def checkin_update(*, user, checkin: CheckIn, score: int, note: str) -> CheckIn:
     """Change one check-in's score and note (already validated)."""
     checkin.score = score
     checkin.seal("note", note, owner=user)
     checkin.save()
+    checkins_changed(owner_id=user.pk, dates=[checkin.date])
     return checkin
 
 
+@transaction.atomic
 def checkin_delete(*, checkin: CheckIn) -> None:
     checkin.delete()
+    checkins_changed(owner_id=checkin.owner_id, dates=[checkin.date])
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -60,17 +68,44 @@ def weekly_averages(points: list[tuple[dt.date, int]]) -> list[tuple[dt.date, fl
 
 
 def sparklines(*, user, needs: list[Need], today: dt.date, weeks: int = 12) -> dict:
-    """{need id: [(week, average)]} for the last `weeks` weeks, in one query."""
+    """{need id: [(week, average)]} for the last `weeks` weeks, from the kept weekly rows in one query."""
     since = week_start(today) - dt.timedelta(weeks=weeks - 1)
     rows = (
-        CheckIn.objects.for_user(user)
-        .filter(need__in=[n.pk for n in needs], date__gte=since, date__lte=today)
-        .values_list("need_id", "date", "score")
+        NeedWeek.objects.for_user(user)
+        .filter(need__in=[n.pk for n in needs], week__gte=since, week__lte=today)
+        .order_by("week")
+        .values_list("need_id", "week", "total", "count")
     )
-    points: dict = defaultdict(list)
-    for need_id, day, score in rows:
-        points[need_id].append((day, score))
-    return {need_id: weekly_averages(values) for need_id, values in points.items()}
+    lines: dict = defaultdict(list)
+    for need_id, week, total, count in rows:
+        lines[need_id].append((week, round(total / count, 1)))
+    return dict(lines)
+
+
+@dataclass
+class NeedHistory:
+    weekly: list[tuple[dt.date, float]]
+    comparison: Comparison
+    checkin_count: int
+
+
+def need_history(*, need: Need, today: dt.date, days: int | None) -> NeedHistory:
+    """A need page's numbers: weekly averages over the last `days` days (None: all) from the kept weekly rows,
+    counted from the Monday of the first week, and the 30-day comparison from the last 60 days' check-ins."""
+    weeks = NeedWeek.objects.filter(owner_id=need.owner_id, need=need, week__lte=today)
+    if days:
+        weeks = weeks.filter(week__gte=week_start(today - dt.timedelta(days=days - 1)))
+    rows = list(weeks.order_by("week").values_list("week", "total", "count"))
+    points = list(
+        need.checkins.filter(date__gt=today - dt.timedelta(days=60), date__lte=today).values_list(
+            "date", "score"
+        )
+    )
+    return NeedHistory(
+        [(week, round(total / count, 1)) for week, total, count in rows],
+        compare_windows(points, today=today),
+        sum(count for _, _, count in rows),
+    )
 
 
 def average(values: list[int]) -> float | None:
@@ -114,16 +149,22 @@ def wheel(*, user, today: dt.date) -> list[WheelSlice]:
     earlier_end = today - dt.timedelta(days=90)
     earlier_start = earlier_end - dt.timedelta(days=29)
     rows = (
-        CheckIn.objects.for_user(user)
+        CheckInDay.objects.for_user(user)
         .filter(date__gte=earlier_start, date__lte=today)
-        .values_list("need__category", "date", "score")
+        .values_list("category", "date", "total", "count")
     )
+
+    def mean_of(items, start, end):
+        total = sum(t for _, day, t, _ in items if start <= day <= end)
+        count = sum(n for _, day, _, n in items if start <= day <= end)
+        return round(total / count, 1) if count else None
+
     return [
         WheelSlice(
             group.value,
             group.label,
-            average([score for _, day, score in group.items if day >= now_start]),
-            average([score for _, day, score in group.items if earlier_start <= day <= earlier_end]),
+            mean_of(group.items, now_start, today),
+            mean_of(group.items, earlier_start, earlier_end),
         )
         for group in by_category(rows, category_of=itemgetter(0), keep_empty=True)
     ]

@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from needs.models.needs import CatalogueNeed, CheckIn, Need
+from needs.services.derived import checkins_rebuild
 
 CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "data" / "catalogue.json"
 
@@ -93,14 +94,21 @@ def need_save(
         need.catalogue_need = catalogue_need
     if archived and need.archived_at is None:
         need.archived_at = timezone.now()
+    recategorised = not need._state.adding and need.category != _stored_category(need)
     try:
         with transaction.atomic():
             need.save()
+            if recategorised:
+                checkins_rebuild(owner_id=user.pk)
     except IntegrityError:
         if Need.objects.for_user(user).filter(name__iexact=name).exclude(pk=need.pk).exists():
             raise NeedNameTaken from None
         raise
     return need
+
+
+def _stored_category(need: Need) -> str | None:
+    return Need.objects.filter(pk=need.pk).values_list("category", flat=True).first()
 
 
 def need_archive(*, need: Need) -> Need:
@@ -119,7 +127,9 @@ def need_restore(*, need: Need) -> Need:
 
 def need_delete(*, need: Need) -> None:
     """Delete a need with its check-ins, statements and ratings."""
-    need.delete()
+    with transaction.atomic():
+        need.delete()
+        checkins_rebuild(owner_id=need.owner_id)
 
 
 # --- Scores over time ----------------------------------------------------------------------------

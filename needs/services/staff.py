@@ -41,7 +41,7 @@ def account_status_set(*, actor, people, active: bool) -> int:
     with transaction.atomic():
         for person in people.exclude(pk=actor.pk).filter(is_active=not active).select_for_update():
             person.is_active = active
-            person.save(update_fields=["is_active"])  # save(), not update(): their kept pages are forgotten
+            person.save(update_fields=["is_active"])
             kind = StaffAction.Kind.REINSTATED if active else StaffAction.Kind.SUSPENDED
             staff_action_record(actor=actor, person=person, action=kind)
             changed += 1

@@ -51,7 +51,6 @@ def checkin(request):
                         {
                             "quick_rows": quick_checkin(user=request.user, today=today),
                             "quick_saved": True,
-                            "score_values": range(11),
                         },
                     )
                 messages.success(request, f"Today’s check-in is saved: {saved} rated. Thank you.")

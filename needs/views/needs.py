@@ -20,7 +20,7 @@ from needs.models.sharing import Statement
 from needs.privacy.crypto import reveal_each
 from needs.services import needs as needs_services
 from needs.services.accounts import local_today, profile_for
-from needs.services.checkins import compare_windows, sparklines, week_start, weekly_averages
+from needs.services.checkins import need_history, sparklines, week_start
 from needs.services.needs import NeedNameTaken, need_save, needs_adopt, with_latest_scores
 from needs.services.writes import twin_safe
 
@@ -126,13 +126,7 @@ def need_detail(request, pk):
     need = get_object_or_404(Need.objects.for_user(request.user), pk=pk)
     today = local_today(request.user)
     range_key, label, days = charts.chosen_range(request.GET.get("range"), offered=NEED_RANGES)
-    since = today - dt.timedelta(days=max(days or 0, 60) - 1) if days else None
-    points_qs = need.checkins.filter(date__lte=today)
-    if since:
-        points_qs = points_qs.filter(date__gte=since)
-    points = list(points_qs.order_by("date").values_list("date", "score"))
-    shown = [(d, s) for d, s in points if not days or d > today - dt.timedelta(days=days)]
-    weekly = weekly_averages(shown)
+    history = need_history(need=need, today=today, days=days)
     need.reveal_all(owner=request.user)
     recent = reveal_each(need.checkins.order_by("-date")[:14], owner=request.user)
     return render(
@@ -140,14 +134,14 @@ def need_detail(request, pk):
         "needs/need_detail.html",
         {
             "need": need,
-            "chart": charts.line_chart(weekly),
-            "weekly": weekly,
+            "chart": charts.line_chart(history.weekly),
+            "weekly": history.weekly,
             "range_key": range_key,
             "range_label": label,
             "ranges": charts.offered_ranges(NEED_RANGES),
-            "comparison": compare_windows(points, today=today),
+            "comparison": history.comparison,
             "recent": recent,
-            "checkin_count": len(shown),
+            "checkin_count": history.checkin_count,
             "sections": hooks.need_page_sections(request, need),
             "statements": reveal_each(
                 Statement.objects.for_user(request.user).filter(need=need), owner=request.user

@@ -11,7 +11,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from journal.devdata import demo_data_create
-from needs import pagecache
 
 DEMO_EMAIL = "demo@attune.local"
 
@@ -44,7 +43,6 @@ class Command(BaseCommand):
                 user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True}
             )
             summary = demo_data_create(user=user)
-        pagecache.forget(user.pk)
         self.stdout.write(
             self.style.SUCCESS(
                 "\n  Demo account (local only)\n"

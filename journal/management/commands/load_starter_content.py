@@ -3,7 +3,6 @@
 from django.core.management.base import BaseCommand
 
 from journal.services.prompts import prompts_load
-from needs import pagecache
 from needs.services.needs import catalogue_load
 
 
@@ -17,6 +16,4 @@ class Command(BaseCommand):
         added = catalogue_load()
         self.stdout.write(f"Starter catalogue: {added} need(s) added.")
         added = prompts_load()
-        if added:
-            pagecache.forget_shared()
         self.stdout.write(f"Starter prompts: {added} prompt(s) added.")

@@ -1,4 +1,4 @@
-"""Bring the database up to date: migrate, create the cache tables, load the starter content.
+"""Bring the database up to date: migrate, create the cache table, load the starter content.
 
 Several instances may start at the same moment on one database (`make serve` on each machine). Django's
 migrations are not safe to run side by side: two `migrate` runs on an empty PostgreSQL database both try to
@@ -86,7 +86,7 @@ def _file_lock(path: Path, on_wait) -> Iterator[None]:
 
 class Command(BaseCommand):
     help = (
-        "Bring the database up to date before serving: migrate, create the cache tables and load the starter "
+        "Bring the database up to date before serving: migrate, create the cache table and load the starter "
         "content, under a lock, so that any number of instances may run it at the same moment "
         "(`make serve` does, on every start). Idempotent."
     )

@@ -1,4 +1,4 @@
-"""`purge_trash`: the daily clean-up of the trash, ended sessions, expired counters and kept pages."""
+"""`purge_trash`: the daily clean-up of the trash, ended sessions and expired counters."""
 
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from journal.models import TRASH_DAYS
 from journal.services.reflections import trash_purge
-from needs import pagecache
 
 
 def sessions_purge() -> int:
@@ -37,14 +36,13 @@ def expired_cache_purge() -> int:
 class Command(BaseCommand):
     help = (
         f"Daily clean-up (cron; idempotent): delete reflections that have been in the trash for more than {TRASH_DAYS} days, "
-        "ended sessions with the address and browser kept for them, expired rate-limit counters and expired kept pages."
+        "ended sessions with the address and browser kept for them and expired rate-limit counters."
     )
 
     def handle(self, *args, **options):
         deleted = trash_purge()
         sessions = sessions_purge()
         expired_cache_purge()
-        pagecache.prune()  # and pages whose time in the page cache is up
         self.stdout.write(
             f"Emptied the trash: {deleted} row(s) deleted; {sessions} ended session record(s) deleted."
         )

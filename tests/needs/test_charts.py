@@ -1,0 +1,40 @@
+"""Chart building: long histories are drawn in months or longer periods."""
+
+import datetime as dt
+
+from needs import charts
+
+
+def weekly_rows(*, years: int, needs: int = 1, today=dt.date(2026, 6, 8)) -> list[tuple]:
+    monday = today - dt.timedelta(days=today.weekday())
+    weeks = [monday - dt.timedelta(weeks=back) for back in range(years * 52, -1, -1)]
+    return [(n, f"Need {n}", "physical", week, 5.0, 7) for n in range(needs) for week in weeks]
+
+
+def test_a_year_stays_in_weeks_and_longer_histories_keep_to_about_150_points():
+    assert charts.period_for([]) is charts.WEEK
+    assert charts.period_for([row[3] for row in weekly_rows(years=1)]) is charts.WEEK
+    for years, period in ((2, charts.MONTH), (10, charts.MONTH), (30, charts.QUARTER), (60, charts.YEAR)):
+        rows = weekly_rows(years=years)
+        chosen = charts.period_for([row[3] for row in rows])
+        assert chosen is period, years
+        assert len({chosen.start(row[3]) for row in rows}) <= 150, years
+
+
+def test_period_names_read_like_the_tables_dates():
+    names = charts.DateNames()
+    assert charts.WEEK.name(dt.date(2026, 6, 1), names) == "1 Jun 2026"
+    assert charts.MONTH.name(dt.date(2026, 6, 1), names) == "June 2026"
+    assert charts.QUARTER.name(charts.QUARTER.start(dt.date(2026, 5, 20)), names) == "Apr–Jun 2026"
+    assert charts.YEAR.name(charts.YEAR.start(dt.date(2026, 5, 20)), names) == "2026"
+
+
+def test_a_line_past_sixty_points_draws_no_dots_and_a_wide_sparkline_shares_points():
+    weeks = [row[3] for row in weekly_rows(years=2)]
+    chart = charts.line_chart([(week, 5.0) for week in weeks])
+    assert chart.dots == [] and str(chart.series[0].marks) == ""
+    assert len(chart.points.split()) == len(weeks)
+    short = charts.line_chart([(week, 5.0) for week in weeks[-8:]])
+    assert len(short.dots) == 8 and str(short.series[0].marks).count("<circle") == 8
+    line = charts.sparkline([(week, 5.0) for week in weeks], weeks_back=weeks, width=160)
+    assert len(line.points.split()) <= 80

@@ -1,0 +1,90 @@
+"""Every main page reads the same number of queries whatever the length of the person's history and however
+many other people there are: 1 or 10 years, 1 or 50 others.
+
+The counts are compared with the same page for a person with one year among one other person, measured in the
+same test, and each stays within its page's budget.
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from journal.devdata import history_create
+from needs.models.needs import Need
+from tests.conftest import make_person
+from tests.factories import make_relationship
+
+TODAY = dt.date(2026, 6, 10)
+NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
+
+PAGES = {
+    "dashboard": ("/", 14),
+    "insights 90 days": ("/insights/?range=90d", 12),
+    "insights 1 year": ("/insights/?range=1y", 12),
+    "insights all time": ("/insights/?range=all", 12),
+    "weekly review": ("/insights/week/?week=2026-06-01", 10),
+    "journal list": ("/journal/", 12),
+    "search, a common word": ("/journal/?q=garden", 12),
+    "search, an absent word": ("/journal/?q=zebraquartz", 12),
+    "calendar": ("/journal/calendar/?month=2026-05", 10),
+    "a need page": ("/needs/{need}/?range=all", 12),
+    "wheel": ("/needs/wheel/", 8),
+    "relationships": ("/needs/relationships/", 8),
+}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """People with 1 and 10 years of daily data (8 needs, a short reflection a day) and others to add."""
+    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
+        people = {}
+        for years in (1, 10):
+            person = make_person(f"budget-{years}y@example.com")
+            history_create(user=person, today=TODAY, days=365 * years, needs=8, reflection_size=300, seed=years)
+            make_relationship(person)
+            people[years] = person
+        state = {"people": people, "others": []}
+        yield state
+        for person in [*people.values(), *state["others"]]:
+            person.delete()
+
+
+def others_up_to(world, count: int) -> None:
+    while len(world["others"]) < count:
+        index = len(world["others"])
+        other = make_person(f"budget-other-{index}@example.com")
+        history_create(user=other, today=TODAY, days=30, needs=3, reflection_size=300, seed=100 + index)
+        world["others"].append(other)
+
+
+def queries_for(client, person, path: str) -> int:
+    need = Need.objects.for_user(person).order_by("name").first()
+    client.force_login(person)
+    client.get("/")  # the first visit of the day picks the prompt of the day
+    url = path.format(need=need.pk)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("others", [1, 50])
+@pytest.mark.parametrize("years", [1, 10])
+@pytest.mark.parametrize("page_name", list(PAGES))
+def test_a_page_reads_the_same_queries_whatever_the_history_and_the_other_people(
+    client, world, page_name, years, others
+):
+    path, budget = PAGES[page_name]
+    others_up_to(world, 1)
+    reference = queries_for(client, world["people"][1], path)
+    others_up_to(world, others)
+    count = queries_for(client, world["people"][years], path)
+    assert count <= budget, f"{page_name}: {count} queries, budget {budget}"
+    assert count == reference, (
+        f"{page_name}: {count} queries with {years} years and {others} others, {reference} with 1"
+    )
