@@ -268,10 +268,19 @@ class SearchTerm(OwnedModel):
 
     # The (owner, term, reflection) index serves every lookup by owner and answers a search without reading
     # the table; the unique (reflection, term) one serves every lookup by reflection.
+    # No foreign keys in the database: fingerprints go with their reflection and their account through
+    # Django's cascade (tested), and checking hundreds of thousands of them at commit, when years of
+    # reflections are imported at once, took longer than the import itself.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, editable=False, db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        editable=False,
+        db_index=False,
+        db_constraint=False,
     )
-    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="+", db_index=False)
+    reflection = models.ForeignKey(
+        Reflection, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     term = models.BigIntegerField()
 
     class Meta:

@@ -1,4 +1,5 @@
-"""The kept day and week numbers always equal a recomputation from the raw check-ins and reflections.
+"""The kept day and week numbers and the search index always equal a recomputation from the raw check-ins and
+reflections.
 
 Hypothesis runs random sequences of the writes a person can make (check-ins saved, edited, deleted;
 reflections written, edited, moved to another date, trashed, restored, destroyed, purged; needs moved to
@@ -18,7 +19,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal.models import Reflection, ReflectionDay
+from journal.models import Reflection, ReflectionDay, SearchTerm
 from journal.portability.export import json_chunks
 from journal.portability.imports import import_file
 from journal.services.account_data import account_delete
@@ -30,8 +31,10 @@ from journal.services.reflections import (
     reflection_trash,
     trash_purge,
 )
+from journal.services.search_index import terms_of
 from needs.models.derived import CheckInDay, NeedWeek
 from needs.models.needs import Category, CheckIn, Need
+from needs.privacy.crypto import reveal_each, search_key_for
 from needs.services.checkins import checkin_delete, checkin_update, checkins_save
 from needs.services.needs import need_delete, need_save
 from tests.conftest import make_person
@@ -113,6 +116,20 @@ def kept_numbers(owner_id: int) -> tuple[dict, dict, dict]:
         )
     }
     return days, weeks, reflection_days
+
+
+def kept_fingerprints(owner_id: int) -> set:
+    return set(SearchTerm.objects.filter(owner_id=owner_id).values_list("reflection_id", "term"))
+
+
+def expected_fingerprints(user) -> set:
+    """Every reflection's fingerprints (the trash's too), from its texts opened here."""
+    key = search_key_for(user)
+    return {
+        (reflection.pk, term)
+        for reflection in reveal_each(Reflection.objects.filter(owner=user), owner=user)
+        for term in terms_of(key, reflection.plain.title, reflection.plain.body)
+    }
 
 
 class World:
@@ -216,8 +233,10 @@ def test_kept_numbers_equal_a_recomputation_after_any_writes(operations):
         for user in world.people:
             if user.pk is not None:
                 assert kept_numbers(user.pk) == expected_numbers(user.pk), operations
+                assert kept_fingerprints(user.pk) == expected_fingerprints(user), operations
         for owner_id in world.gone:
             assert kept_numbers(owner_id) == ({}, {}, {})
+            assert kept_fingerprints(owner_id) == set()
         transaction.set_rollback(True)
 
 

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from journal.devdata import history_create
 from needs.models.needs import Need
+from needs.services.checkins import checkins_save
 from tests.conftest import make_person
 from tests.factories import make_relationship
 
@@ -21,7 +22,7 @@ TODAY = dt.date(2026, 6, 10)
 NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
 
 PAGES = {
-    "dashboard": ("/", 14),
+    "dashboard": ("/", 15),
     "insights 90 days": ("/insights/?range=90d", 12),
     "insights 1 year": ("/insights/?range=1y", 12),
     "insights all time": ("/insights/?range=all", 12),
@@ -43,7 +44,13 @@ def world(django_db_setup, django_db_blocker):
         people = {}
         for years in (1, 10):
             person = make_person(f"budget-{years}y@example.com")
-            history_create(user=person, today=TODAY, days=365 * years, needs=8, reflection_size=300, seed=years)
+            history_create(
+                user=person, today=TODAY, days=365 * years, needs=8, reflection_size=300, seed=years
+            )
+            # Every person has a need running low, so each dashboard shows the same pieces.
+            low = Need.objects.for_user(person).order_by("name").first()
+            for back in range(14):
+                checkins_save(user=person, date=TODAY - dt.timedelta(days=back), ratings={low: (1, "")})
             make_relationship(person)
             people[years] = person
         state = {"people": people, "others": []}

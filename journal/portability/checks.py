@@ -8,18 +8,24 @@ import re
 
 SCHEMA_VERSION = 1
 
-MAX_BYTES = 20 * 1024 * 1024  # a ten-year journal exports to about 10 MB
+# A ten-year journal exports to about 22 MB.
+MAX_BYTES = 64 * 1024 * 1024
 
 
 class ImportRefused(Exception):  # noqa: N818 - the whole file is refused, with a message for the person
     pass
 
 
-def parse(raw: bytes) -> dict:
-    if len(raw) > MAX_BYTES:
+def check_size(size: int) -> None:
+    if size > MAX_BYTES:
         raise ImportRefused(
-            f"This file is larger than {MAX_BYTES // (1024 * 1024)} MB, more than any Attune export."
+            f"This file is larger than {MAX_BYTES // (1024 * 1024)} MB, the most Attune imports at once. "
+            "Export a shorter date range at a time (the data page lets you choose one) and import each file."
         )
+
+
+def parse(raw: bytes) -> dict:
+    check_size(len(raw))
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):

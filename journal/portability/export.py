@@ -1,36 +1,37 @@
-"""Export everything a person owns, decrypted for them: JSON (for import), Markdown zip, CSV.
+"""Export everything a person owns, decrypted for them: the JSON export (for import) here, the Markdown zip and
+the CSV (for reading) in readable.py.
 
-Each export streams: rows are read in chunks, each chunk's texts opened together (`reveal_each`), and
-written as they come, so a ten-year journal starts downloading at once and never sits whole in memory.
+Each export streams in pieces of about PIECE characters: rows are read as plain values in chunks (no model
+instance per check-in), each sealed text opened with one `text_opener` per field (an empty text is "" and is
+never opened), so a ten-year journal starts downloading at once and never sits whole in memory.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import itertools
 import json
-import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from journal.models import PersonalPrompt, Reflection, Reminder
 from needs.models.needs import CheckIn, Need
 from needs.models.relationships import PausePlan, Relationship
 from needs.models.sharing import LoveProfile, Statement
-from needs.privacy.crypto import reveal_each
+from needs.privacy.crypto import reveal_each, text_opener
 from needs.services.accounts import profile_for
 
 SCHEMA_VERSION = 1
 
-CHUNK = 500
+ROWS = 5000  # rows read from the database at a time
+
+PIECE = 64 * 1024  # about this many characters (or bytes) go out at a time
+
+# One encoder for every record: sorted keys, the person's own characters kept as they are.
+ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
-def _in_range(queryset, field: str, date_from: dt.date | None, date_to: dt.date | None):
+def in_range(queryset, field: str, date_from: dt.date | None, date_to: dt.date | None):
     if date_from:
         queryset = queryset.filter(**{f"{field}__gte": date_from})
     if date_to:
@@ -38,14 +39,28 @@ def _in_range(queryset, field: str, date_from: dt.date | None, date_to: dt.date 
     return queryset
 
 
-def _revealed(queryset, *, user) -> Iterator:
-    """The queryset's rows, read CHUNK at a time, each with its texts opened on `record.plain`."""
-    for chunk in itertools.batched(queryset.iterator(chunk_size=CHUNK), CHUNK, strict=False):
-        yield from reveal_each(chunk, owner=user)
+def sealed_opener(user, model, field: str):
+    return text_opener(user, label=model._meta.label_lower, field=field)
 
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+def pieces(parts: Iterable[str]) -> Iterator[str]:
+    """Small strings joined into pieces of at least PIECE characters (the last one may be shorter)."""
+    buffer: list[str] = []
+    size = 0
+    for part in parts:
+        buffer.append(part)
+        size += len(part)
+        if size >= PIECE:
+            yield "".join(buffer)
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer)
+
+
+def _listed(records: Iterable[str]) -> Iterator[str]:
+    """JSON texts of records, separated by commas."""
+    for index, record in enumerate(records):
+        yield ("," if index else "") + record
 
 
 def need_record(need: Need) -> dict:
@@ -65,6 +80,10 @@ def need_record(need: Need) -> dict:
 
 def json_chunks(*, user, date_from=None, date_to=None) -> Iterator[str]:
     """The JSON export, piece by piece. Dated records (check-ins, reflections) follow the date range."""
+    return pieces(_json_parts(user, date_from, date_to))
+
+
+def _head(user, date_from, date_to) -> dict:
     profile = profile_for(user)
     reminder = Reminder.objects.for_user(user).first()
     settings = {
@@ -83,7 +102,7 @@ def json_chunks(*, user, date_from=None, date_to=None) -> Iterator[str]:
         if reminder
         else None,
     }
-    head = {
+    return {
         "schema_version": SCHEMA_VERSION,
         "exported_at": timezone.now().isoformat(),
         "date_range": {
@@ -92,22 +111,23 @@ def json_chunks(*, user, date_from=None, date_to=None) -> Iterator[str]:
         },
         "settings": settings,
     }
-    yield _json(head)[:-1]  # leave the object open for the lists below
+
+
+def _json_parts(user, date_from, date_to) -> Iterator[str]:
+    encode = ENCODER.encode
+    yield encode(_head(user, date_from, date_to))[:-1]  # leave the object open for the lists below
 
     yield ', "needs": ['
     needs = Need.objects.for_user(user).select_related("catalogue_need").order_by("created_at", "pk")
-    for index, need in enumerate(_revealed(needs, user=user)):
-        yield ("," if index else "") + _json(need_record(need))
+    yield from _listed(encode(need_record(need)) for need in reveal_each(needs, owner=user))
     yield "]"
 
     yield ', "statements": ['
     statements = Statement.objects.for_user(user).order_by("created_at", "pk")
-    for index, statement in enumerate(_revealed(statements, user=user)):
-        record = {
-            "need": str(statement.need_id),
-            **{n: getattr(statement.plain, n) for n in Statement.sealed_fields},
-        }
-        yield ("," if index else "") + _json(record)
+    yield from _listed(
+        encode({"need": str(s.need_id), **{n: getattr(s.plain, n) for n in Statement.sealed_fields}})
+        for s in reveal_each(statements, owner=user)
+    )
     yield "]"
 
     love_profile = LoveProfile.objects.for_user(user).first()
@@ -117,73 +137,61 @@ def json_chunks(*, user, date_from=None, date_to=None) -> Iterator[str]:
             "text": love_profile.reveal_all(owner=user).text,
             "needs": sorted(str(pk) for pk in love_profile.needs.values_list("pk", flat=True)),
         }
-    yield ', "love_profile": ' + _json(love)
+    yield ', "love_profile": ' + encode(love)
 
     yield ', "relationships": ['
     relationships = Relationship.objects.for_user(user).order_by("created_at", "pk")
     plans = {p.relationship_id: p for p in reveal_each(PausePlan.objects.for_user(user), owner=user)}
-    for index, rel in enumerate(_revealed(relationships, user=user)):
+    records = []
+    for rel in reveal_each(relationships, owner=user):
         plan = plans.get(rel.pk)
-        ratings = _in_range(rel.ratings.all(), "date", date_from, date_to).order_by("date", "need_id")
-        record = {
+        ratings = in_range(rel.ratings.all(), "date", date_from, date_to).order_by("date", "need_id")
+        records.append(encode({
             "id": str(rel.pk),
             "nickname": rel.plain.nickname,
             "kind": rel.kind,
-            "ratings": [{"need": str(r.need_id), "date": r.date.isoformat(), "score": r.score} for r in ratings],
+            "ratings": [{"need": str(need), "date": date.isoformat(), "score": score}
+                        for need, date, score in ratings.values_list("need_id", "date", "score")],
             "pause_plan": {"what_must_change": plan.plain.what_must_change,
                            "check_back_on": plan.check_back_on.isoformat()} if plan else None,
-        }  # fmt: skip
-        yield ("," if index else "") + _json(record)
+        }))  # fmt: skip
+    yield from _listed(records)
     yield "]"
 
     yield ', "personal_prompts": ['
     prompts = PersonalPrompt.objects.for_user(user).order_by("created_at", "pk")
-    for index, prompt in enumerate(_revealed(prompts, user=user)):
-        record = {
-            "id": str(prompt.pk),
-            "text": prompt.plain.text,
-            "category": prompt.category or None,
-            "step": prompt.step,
-            "active": prompt.is_active,
-        }
-        yield ("," if index else "") + _json(record)
+    yield from _listed(
+        encode({"id": str(p.pk), "text": p.plain.text, "category": p.category or None, "step": p.step,
+                "active": p.is_active})
+        for p in reveal_each(prompts, owner=user)
+    )  # fmt: skip
     yield "]"
 
     yield ', "checkins": ['
-    checkins = _in_range(CheckIn.objects.for_user(user), "date", date_from, date_to).order_by(
-        "date", "need_id"
-    )
-    for index, checkin in enumerate(_revealed(checkins, user=user)):
-        record = {
-            "need": str(checkin.need_id),
-            "date": checkin.date.isoformat(),
-            "score": checkin.score,
-            "note": checkin.plain.note,
-        }
-        yield ("," if index else "") + _json(record)
+    yield from _listed(_checkin_records(user, date_from, date_to))
     yield "]"
 
     yield ', "reflections": ['
-    reflections = _in_range(Reflection.objects.for_user(user).live(), "date", date_from, date_to)
-    links = _links(user, reflections)
-    prompts = dict(
-        Reflection.objects.for_user(user).filter(prompt__isnull=False).values_list("pk", "prompt__slug")
-    )
-    for index, reflection in enumerate(_revealed(reflections.order_by("date", "created_at"), user=user)):
-        record = {
-            "id": str(reflection.pk),
-            "date": reflection.date.isoformat(),
-            "title": reflection.plain.title,
-            "body": reflection.plain.body,
-            "needs": links.get(reflection.pk, []),
-            "prompt_slug": prompts.get(reflection.pk),
-            "personal_prompt": str(reflection.personal_prompt_id) if reflection.personal_prompt_id else None,
-            "anxiety": reflection.anxiety,
-            "confidence": reflection.confidence,
-            "created_at": reflection.created_at.isoformat(),
-        }
-        yield ("," if index else "") + _json(record)
+    yield from _listed(_reflection_records(user, date_from, date_to))
     yield "]}"
+
+
+def _checkin_records(user, date_from, date_to) -> Iterator[str]:
+    """Each check-in as `json.dumps(record, sort_keys=True, ensure_ascii=False)` writes it, built from a
+    template: dates and ids need no escaping, and the note goes through the encoder."""
+    open_note = sealed_opener(user, CheckIn, "note")
+    checkins = in_range(CheckIn.objects.for_user(user), "date", date_from, date_to).order_by(
+        "date", "need_id"
+    )
+    need_ids: dict = {}
+    for need_id, date, score, note, pk in checkins.values_list(
+        "need_id", "date", "score", "note", "pk"
+    ).iterator(chunk_size=ROWS):
+        need = need_ids.get(need_id)
+        if need is None:
+            need = need_ids[need_id] = str(need_id)
+        text = ENCODER.encode(open_note(pk, note)) if note else '""'
+        yield f'{{"date": "{date.isoformat()}", "need": "{need}", "note": {text}, "score": {score}}}'
 
 
 def _links(user, reflections) -> dict:
@@ -192,7 +200,7 @@ def _links(user, reflections) -> dict:
     for reflection_id, need_id in (
         through.objects.filter(reflection__in=reflections.order_by().values("pk"))
         .values_list("reflection_id", "need_id")
-        .iterator(chunk_size=5000)
+        .iterator(chunk_size=ROWS)
     ):
         links.setdefault(reflection_id, []).append(str(need_id))
     for value in links.values():
@@ -200,137 +208,50 @@ def _links(user, reflections) -> dict:
     return links
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…) sends data away).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+REFLECTION_VALUES = (
+    "pk",
+    "date",
+    "title",
+    "body",
+    "prompt_id",
+    "personal_prompt_id",
+    "anxiety",
+    "confidence",
+)
 
 
-def spreadsheet_text(value: str) -> str:
-    """A cell of the person's own text, made inert the way OWASP recommends: a leading apostrophe.
-
-    Only text cells go through here; numbers the app writes (scores, feelings) stay numbers.
-    """
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def csv_chunks(*, user, date_from=None, date_to=None) -> Iterator[str]:
-    """Check-ins and feelings, one row each, for a spreadsheet or a therapist. Text that would run as a
-    formula starts with an apostrophe (`spreadsheet_text`); see README.txt in the Markdown export."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        value = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return value
-
-    writer.writerow(["date", "kind", "need", "category", "score", "anxiety", "self_confidence", "note"])
-    yield flush()
-    checkins = _in_range(CheckIn.objects.for_user(user), "date", date_from, date_to).select_related("need")
-    for checkin in _revealed(checkins.order_by("date", "need__name"), user=user):
-        writer.writerow(
-            [checkin.date.isoformat(), "check-in", spreadsheet_text(checkin.need.name), checkin.need.category,
-             checkin.score, "", "", spreadsheet_text(checkin.plain.note)]
-        )  # fmt: skip
-        if buffer.tell() > 64_000:
-            yield flush()
-    feelings = _in_range(Reflection.objects.for_user(user).live(), "date", date_from, date_to).filter(
-        Q(anxiety__isnull=False) | Q(confidence__isnull=False)
-    )
-    for date, anxiety, confidence in (
-        feelings.order_by("date").values_list("date", "anxiety", "confidence").iterator()
-    ):
-        writer.writerow([date.isoformat(), "feelings", "", "", "", _blank(anxiety), _blank(confidence), ""])
-        if buffer.tell() > 64_000:
-            yield flush()
-    yield flush()
-
-
-def _blank(value) -> str:
-    return "" if value is None else str(value)
-
-
-class _Sink(io.RawIOBase):
-    """An unseekable file that hands what is written to the streaming response."""
-
-    def __init__(self) -> None:
-        self.chunks: list[bytes] = []
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        self.chunks.append(bytes(data))
-        return len(data)
-
-    def take(self) -> bytes:
-        data, self.chunks = b"".join(self.chunks), []
-        return data
-
-
-def front_matter(reflection: Reflection, *, title: str, needs: list[str], prompt: str) -> str:
-    lines = ["---", f"date: {reflection.date.isoformat()}"]
-    if title:
-        lines.append(f"title: {json.dumps(title, ensure_ascii=False)}")
-    if needs:
-        lines.append("needs: [" + ", ".join(json.dumps(n, ensure_ascii=False) for n in needs) + "]")
-    if prompt:
-        lines.append(f"prompt: {json.dumps(prompt, ensure_ascii=False)}")
-    if reflection.anxiety is not None:
-        lines.append(f"anxiety: {reflection.anxiety}")
-    if reflection.confidence is not None:
-        lines.append(f"self_confidence: {reflection.confidence}")
-    lines.append("---")
-    return "\n".join(lines) + "\n\n"
-
-
-README = """Your Attune export
-=================
-
-This folder holds your reflections, one Markdown file each, named by date and title. The part between
-the two --- lines at the top of each file (the front matter) lists its date, title, linked needs, the
-prompt it answered and your feelings ratings, if any. The text below it is exactly what you wrote.
-
-Attune's data page offers three exports:
-
-- Everything (JSON): every need, check-in, reflection, statement, relationship, your own prompts and
-  settings, word for word. It is the only file Attune can import back; the Markdown files and the CSV
-  can't be imported.
-- Reflections as Markdown (this zip): for reading and keeping in any editor.
-- Check-ins and feelings (CSV): for a spreadsheet. A spreadsheet treats a cell that starts with =, +, -,
-  @, a tab or a carriage return as a formula and may run it. So in the CSV, a need name or a check-in
-  note of yours that starts with one of those begins with an apostrophe (') that you didn't type: the
-  spreadsheet then shows your words as text and runs nothing. Scores and feelings stay plain numbers.
-  The JSON export has no such apostrophe: it keeps your words exactly as you wrote them.
-"""
-
-
-def markdown_zip_chunks(*, user, date_from=None, date_to=None) -> Iterator[bytes]:
-    """A zip with one Markdown file per reflection (front matter on top) and a README.txt, streamed."""
-    sink = _Sink()
-    names = {str(pk): name for pk, name in Need.objects.for_user(user).values_list("pk", "name")}
-    own_prompts = {p.pk: p.plain.text for p in reveal_each(PersonalPrompt.objects.for_user(user), owner=user)}
-    reflections = _in_range(Reflection.objects.for_user(user).live(), "date", date_from, date_to)
+def reflection_rows(user, date_from, date_to) -> tuple[Iterator[tuple], dict]:
+    """The live reflections in the range as rows of REFLECTION_VALUES + created_at, title and body opened,
+    in the order of the exports; and their linked needs' ids by reflection."""
+    reflections = in_range(Reflection.objects.for_user(user).live(), "date", date_from, date_to)
     links = _links(user, reflections)
-    used: set[str] = set()
-    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("attune-journal/README.txt", README)
-        ordered = reflections.select_related("prompt").order_by("date", "created_at")
-        for reflection in _revealed(ordered, user=user):
-            title = reflection.plain.title
-            prompt = reflection.prompt.text if reflection.prompt_id else ""
-            if reflection.personal_prompt_id:
-                prompt = own_prompts.get(reflection.personal_prompt_id, "")
-            base = f"{reflection.date.isoformat()}-{slugify(title)[:50] or 'reflection'}"
-            name, n = f"{base}.md", 2
-            while name in used:
-                name, n = f"{base}-{n}.md", n + 1
-            used.add(name)
-            need_names = sorted(names[pk] for pk in links.get(reflection.pk, []) if pk in names)
-            text = front_matter(reflection, title=title, needs=need_names, prompt=prompt)
-            text += reflection.plain.body + "\n"
-            archive.writestr(f"attune-journal/{name}", text)
-            chunk = sink.take()
-            if chunk:
-                yield chunk
-    yield sink.take()
+    open_title, open_body = sealed_opener(user, Reflection, "title"), sealed_opener(user, Reflection, "body")
+    rows = (
+        reflections.order_by("date", "created_at")
+        .values_list(*REFLECTION_VALUES, "created_at")
+        .iterator(chunk_size=500)
+    )
+    opened = (
+        (pk, date, open_title(pk, title), open_body(pk, body), *rest) for pk, date, title, body, *rest in rows
+    )
+    return opened, links
+
+
+def _reflection_records(user, date_from, date_to) -> Iterator[str]:
+    rows, links = reflection_rows(user, date_from, date_to)
+    slugs = dict(
+        Reflection.objects.for_user(user).filter(prompt__isnull=False).values_list("pk", "prompt__slug")
+    )
+    for pk, date, title, body, _prompt, personal_prompt, anxiety, confidence, created_at in rows:
+        yield ENCODER.encode({
+            "id": str(pk),
+            "date": date.isoformat(),
+            "title": title,
+            "body": body,
+            "needs": links.get(pk, []),
+            "prompt_slug": slugs.get(pk),
+            "personal_prompt": str(personal_prompt) if personal_prompt else None,
+            "anxiety": anxiety,
+            "confidence": confidence,
+            "created_at": created_at.isoformat(),
+        })  # fmt: skip

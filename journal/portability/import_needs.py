@@ -1,12 +1,18 @@
 """The needs side of an import: needs, check-ins, statements, the love profile and relationships (with their
-ratings and pause plans). Each record passes the web page's form, then the service the page uses."""
+ratings and pause plans). Each record passes the web page's form, then the service the page uses; check-ins,
+a hundred thousand in ten years, are validated the same way (plain_values.py spares the form where it would
+change nothing) and written in bulk."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import uuid
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from journal.portability.plain_values import checkin_values
 from journal.portability.records import Report, form_data, form_errors, journal_date, remember, seen
 from needs.forms.checkins import CheckInEditForm
 from needs.forms.needs import NeedForm
@@ -15,12 +21,14 @@ from needs.forms.sharing import LoveProfileForm, StatementForm
 from needs.models.needs import CatalogueNeed, CheckIn, Need
 from needs.models.relationships import PausePlan, Relationship
 from needs.models.sharing import Statement
-from needs.privacy.crypto import reveal_each
+from needs.privacy.crypto import reveal_each, seal_text, text_opener
 from needs.services.accounts import local_today
-from needs.services.checkins import checkins_save
 from needs.services.needs import NeedNameTaken, need_save
 from needs.services.relationships import pause_plan_save, relationship_create, relationship_ratings_save
 from needs.services.sharing import love_profile_save, statement_save
+from needs.services.writes import rows_insert
+
+BATCH = 2000
 
 NEED_FIELDS = ("name", "category", "importance", "met_looks_like", "what_helps")
 
@@ -60,30 +68,83 @@ def needs_import(user, records, report: Report) -> dict:
     return mapping
 
 
-def checkins_import(user, records, need_map: dict, report: Report) -> None:
+def checkins_import(user, records, need_map: dict, report: Report, progress=None) -> bool:
+    """Check-ins are matched by (need, date): one already here with the same score and note is unchanged,
+    another is updated. They are written in bulk, BATCH at a time (`progress` hears of each batch); the
+    caller rebuilds what is derived from them. Returns whether anything was written."""
     today = local_today(user)
-    needs = {str(n.pk): n for n in Need.objects.for_user(user)}
+    needs = {str(pk): pk for pk in Need.objects.for_user(user).values_list("pk", flat=True)}
+    stored = {
+        (need_id, date): (pk, score, note)
+        for need_id, date, pk, score, note in CheckIn.objects.for_user(user)
+        .values_list("need_id", "date", "pk", "score", "note")
+        .iterator(chunk_size=BATCH)
+    }
+    open_note = text_opener(user, label=CheckIn._meta.label_lower, field="note")
+    dates: dict = {}
+    wanted: dict = {}
     for index, record in enumerate(records):
         need = needs.get(need_map.get(record.get("need"), ""))
         if need is None:
             report.refuse("checkins", index, "it points at a need that isn’t in this file or in your account")
             continue
-        try:
-            date = journal_date(record.get("date"), today)
-        except ValidationError as error:
-            report.refuse("checkins", index, error.messages[0])
+        date = _date(record.get("date"), today, dates)
+        if isinstance(date, str):
+            report.refuse("checkins", index, date)
             continue
-        form = CheckInEditForm(form_data({"score": record.get("score"), "note": record.get("note", "")}))
-        if not form.is_valid():
-            report.refuse("checkins", index, form_errors(form))
-            continue
-        score, note = form.cleaned_data["score"], form.cleaned_data["note"]
-        checkin = CheckIn.objects.for_user(user).filter(need=need, date=date).first()
-        if checkin and checkin.score == score and checkin.reveal_all(owner=user).note == note:
+        values = checkin_values(record)
+        if values is None:
+            form = CheckInEditForm(form_data({"score": record.get("score"), "note": record.get("note", "")}))
+            if not form.is_valid():
+                report.refuse("checkins", index, form_errors(form))
+                continue
+            values = form.cleaned_data["score"], form.cleaned_data["note"]
+        key = (need, date)
+        current = wanted.get(key)
+        if current is None and key in stored:
+            pk, score, note = stored[key]
+            current = (
+                (score, open_note(pk, note)) if score == values[0] else None
+            )  # a note opens only if needed
+        if current == values:
             report.unchanged["checkins"] += 1
             continue
-        checkins_save(user=user, date=date, ratings={need: (score, note)})
+        wanted[key] = values
         report.imported["checkins"] += 1
+    _checkins_write(user, wanted, stored, progress)
+    return bool(wanted)
+
+
+def _date(value, today: dt.date, known: dict) -> dt.date | str:
+    """`journal_date`, remembered per value (a file holds each date once per need): a date or a reason."""
+    key = (type(value), value)
+    if key not in known:
+        try:
+            known[key] = journal_date(value, today)
+        except ValidationError as error:
+            known[key] = error.messages[0]
+    return known[key]
+
+
+CHECKIN_COLUMNS = ("id", "owner", "need", "date", "score", "note", "created_at", "updated_at")
+
+
+def _checkins_write(user, wanted: dict, stored: dict, progress) -> None:
+    now = timezone.now()
+    seal = functools.partial(seal_text, user, label=CheckIn._meta.label_lower, field="note")
+    new, changed = [], []
+    for (need, date), (score, note) in wanted.items():
+        found = stored.get((need, date))
+        pk = found[0] if found else uuid.uuid4()
+        sealed = seal(note, row_id=pk) if note else ""
+        if found:
+            changed.append(CheckIn(id=pk, owner_id=user.pk, score=score, note=sealed, updated_at=now))
+        else:
+            new.append((pk, user.pk, need, date, score, sealed, now, now))
+    rows_insert(
+        CheckIn, CHECKIN_COLUMNS, new, progress=lambda n: progress and progress(f"check-ins written: {n}")
+    )
+    CheckIn.objects.bulk_update(changed, ["score", "note", "updated_at"], batch_size=BATCH)
 
 
 def statements_import(user, records, need_map: dict, report: Report) -> None:

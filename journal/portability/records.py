@@ -4,6 +4,7 @@ the journal-date rule, and which record of a file became which row here (`Import
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -77,6 +78,54 @@ def remember(user, kind: str, source, target) -> None:
     if source:  # an id the shape check let through: text of at most 64 characters
         ImportedRecord.objects.update_or_create(
             owner=user, kind=kind, source_id=source, defaults={"target_id": str(target)}
+        )
+
+
+def canonical(value: str) -> str:
+    """An id as this database writes it: a key in any form the database reads (upper case, no hyphens) is
+    written the one way; anything else stays as it is."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return value
+
+
+class Remembered:
+    """`seen` and `remember` for many records of one kind, in a few queries: what was imported before and
+    which rows exist are read once; what this import adds is noted as it goes and written by `save`."""
+
+    def __init__(self, user, kind: str):
+        self.user, self.kind = user, kind
+        self.targets = dict(
+            ImportedRecord.objects.filter(owner=user, kind=kind).values_list("source_id", "target_id")
+        )
+        rows = OWN_MODELS[kind].objects.for_user(user).values_list("pk", flat=True)
+        self.existing = {str(pk) for pk in rows}
+        self.added: dict[str, str] = {}
+
+    def seen(self, source) -> str | None:
+        if not source:
+            return None
+        target = self.targets.get(source)
+        if target is not None and canonical(target) in self.existing:
+            return target
+        return source if canonical(source) in self.existing else None
+
+    def remember(self, source, target) -> None:
+        if source:
+            self.targets[source] = self.added[source] = str(target)
+            self.existing.add(str(target))
+
+    def save(self) -> None:
+        ImportedRecord.objects.bulk_create(
+            [
+                ImportedRecord(owner=self.user, kind=self.kind, source_id=s, target_id=t)
+                for s, t in self.added.items()
+            ],
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["owner", "kind", "source_id"],
+            update_fields=["target_id"],
         )
 
 

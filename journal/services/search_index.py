@@ -103,6 +103,13 @@ def index_write(*, reflection: Reflection, user, title: str, body: str) -> None:
         _insert([SearchTerm(owner=user, reflection=reflection, term=term) for term in terms - stored])
 
 
+def index_add(*, user, texts: Iterable[tuple[object, str, str]]) -> None:
+    """Index new reflections of one person written in bulk, from their (id, title, body) texts at hand."""
+    key = search_key_for(user)
+    rows = ((user.pk, pk, term) for pk, title, body in texts for term in terms_of(key, title, body))
+    rows_insert(SearchTerm, ("owner_id", "reflection_id", "term"), rows)
+
+
 def fingerprints(user, rows: Iterable[tuple]) -> Iterator[tuple[object, int]]:
     """(reflection id, fingerprint) for rows of (id, sealed title, sealed body) of one person's reflections."""
     key = search_key_for(user)

@@ -9,12 +9,13 @@ from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
+from django.db import IntegrityError
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from journal.forms import CONFIRMATION, DeleteForm, ImportForm, RangeForm
-from journal.portability import export, imports
+from journal.portability import export, imports, readable
 from journal.services.account_data import account_delete
 from needs.privacy.crypto import data_key_for
 
@@ -56,12 +57,12 @@ def _download(request, kind: str):
     elif kind == "csv":
         chunks = (
             c.encode("utf-8")
-            for c in export.csv_chunks(user=request.user, date_from=date_from, date_to=date_to)
+            for c in readable.csv_chunks(user=request.user, date_from=date_from, date_to=date_to)
         )
         response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
         filename = f"attune-checkins-{stamp}.csv"
     else:
-        chunks = export.markdown_zip_chunks(user=request.user, date_from=date_from, date_to=date_to)
+        chunks = readable.markdown_zip_chunks(user=request.user, date_from=date_from, date_to=date_to)
         response = StreamingHttpResponse(chunks, content_type="application/zip")
         filename = f"attune-journal-{stamp}.zip"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -95,13 +96,17 @@ def import_page(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > imports.MAX_BYTES:
-                raise imports.ImportRefused(
-                    f"This file is larger than {imports.MAX_BYTES // (1024 * 1024)} MB, more than any Attune export."
-                )
+            imports.check_size(upload.size)
             report = imports.import_file(user=request.user, raw=upload.read())
         except imports.ImportRefused as refused:
             error = str(refused)
+        except IntegrityError:
+            # A check-in or reflection saved in another window during the import took a date or id the
+            # import was writing: the whole import was rolled back.
+            error = (
+                "Something in your journal changed while the file was being imported, so nothing was imported. "
+                "Import the file again: what is already here is kept."
+            )
     return render(request, "journal/import.html", {"form": form, "report": report, "error": error})
 
 

@@ -1,6 +1,6 @@
 """Helpers every write path shares."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db import IntegrityError, connection
 from django.utils import timezone
@@ -19,18 +19,23 @@ def twin_safe(write, **kwargs):
         return write(**kwargs)
 
 
-def rows_insert(model, names: Sequence[str], rows: Iterable[tuple]) -> int:
+def rows_insert(
+    model, names: Sequence[str], rows: Iterable[tuple], progress: Callable[[int], None] | None = None
+) -> int:
     """Write `rows` (values of the fields `names`, by attname) straight into the model's table, for the few
     writes of many thousand rows (rebuilding a search index, importing years, seeding the benchmark); every other
     column gets its default, "now" for the auto_now fields and the database's own number for an AutoField.
     PostgreSQL takes the rows by COPY, whose adapters accept these Python values as they are; other
-    databases by `executemany`, with each value prepared by its field."""
+    databases by `executemany`, with each value prepared by its field. `progress(count)` hears after each
+    10,000 rows."""
     fields = [model._meta.get_field(name) for name in names]
     now = timezone.now()
     rest = [
         field
         for field in model._meta.concrete_fields
-        if field.attname not in names and not field.get_internal_type().endswith("AutoField")
+        if field.attname not in names
+        and field.name not in names
+        and not field.get_internal_type().endswith("AutoField")
     ]
     fixed = tuple(
         field.get_db_prep_save(
@@ -48,8 +53,10 @@ def rows_insert(model, names: Sequence[str], rows: Iterable[tuple]) -> int:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row(row + fixed)
+                    copy.write_row((*row, *fixed))
                     count += 1
+                    if progress and count % 10_000 == 0:
+                        progress(count)
             return count
         placeholders = ", ".join(["%s"] * (len(fields) + len(rest)))
         batch = []
@@ -64,6 +71,8 @@ def rows_insert(model, names: Sequence[str], rows: Iterable[tuple]) -> int:
             if len(batch) == 10_000:
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", batch)  # noqa: S608
                 count, batch = count + len(batch), []
+                if progress:
+                    progress(count)
         if batch:
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", batch)  # noqa: S608
         return count + len(batch)
