@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-FEELINGS = ("anxiety", "confidence")
+from needs.charts import markup_rows
 
 
 def feeling_series(overall: dict[dt.date, float], feelings: list[dict]) -> list[tuple[str, str, list]]:
@@ -40,13 +39,13 @@ def feeling_table(overall: dict[dt.date, float], feelings: list[dict]) -> list[d
 
 def table_body(rows: Iterable[tuple[str, Iterable[float | None]]]) -> SafeString:
     """The <tr>s of a data table: a row header, then one cell per value ("—" where there is none)."""
-    return format_html_join(
+    return markup_rows(
         "",
         '<tr><th scope="row">{}</th>{}</tr>',
         (
             (
                 name,
-                format_html_join("", "<td>{}</td>", (("—" if value is None else value,) for value in values)),
+                markup_rows("", "<td>{}</td>", (("—" if value is None else value,) for value in values)),
             )
             for name, values in rows
         ),

@@ -9,15 +9,30 @@ one-sentence summary and a data table.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.utils import dates
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 MAX_SCORE = 10
+
+
+def markup_rows(separator: str, template: str, rows) -> SafeString:
+    """`format_html_join` for markup repeated hundreds of times (a year of days, a chart's dots, table rows):
+    numbers and safe strings go in as they are, every other value escaped; a third of the time."""
+    return mark_safe(  # noqa: S308 - every value escaped or already safe
+        separator.join(template.format(*map(_escaped, row)) for row in rows)
+    )
+
+
+def _escaped(value):
+    if isinstance(value, (int, float, SafeString)):
+        return value
+    return html.escape(str(value))
+
 
 MAX_DOTS = 60  # a line with more points than this draws no dots: they would touch; the table has the numbers
 
@@ -194,7 +209,7 @@ class Series:
         """The dots, each with its tooltip (Physical, week of 2026-06-01: 6.5), as the insights charts draw them."""
         names = DateNames()
         said = (f"week of {d}" if self.period is WEEK else self.period.name(d, names) for d, _ in self.values)
-        return format_html_join(
+        return markup_rows(
             "",
             '<circle class="series-dot series-fill-{}" cx="{}" cy="{}" r="2.5"><title>{}, {}: {}</title></circle>',
             (
@@ -207,7 +222,7 @@ class Series:
     def table_rows(self) -> SafeString:
         """The <tr>s of the data table under a one-line chart: the period, then its value."""
         names = DateNames()
-        return format_html_join(
+        return markup_rows(
             "",
             "<tr><td>{}</td><td>{}</td></tr>",
             ((self.period.name(day, names), v) for day, v in self.values),
@@ -337,7 +352,7 @@ def heatmap_marks(cells: list[HeatCell]) -> SafeString:
     """Each day's square with its name (Mon 1 Jun 2026: average 6.5, 1 reflection), and a dot on days with a
     reflection."""
     names = DateNames()
-    return format_html_join(
+    return markup_rows(
         "",
         '<rect class="heat heat-{}" x="{}" y="{}" width="{}" height="{}" rx="2"><title>{}: {}</title></rect>{}',
         (
@@ -357,4 +372,4 @@ def _day_words(c: HeatCell) -> str:
 def _day_dot(c: HeatCell) -> SafeString | str:
     if not c.reflections:
         return ""
-    return format_html('<circle class="heat-dot" cx="{}" cy="{}" r="2" />', c.x + 6, c.y + 6)
+    return mark_safe(f'<circle class="heat-dot" cx="{c.x + 6}" cy="{c.y + 6}" r="2" />')  # noqa: S308 - numbers

@@ -174,8 +174,10 @@ SELECT c.need_id, {sums}
 FROM needs_checkin c
 JOIN (
     SELECT d.date AS day,
-        CASE WHEN d.anxiety_count > 0 THEN 1.0 * d.anxiety_total / d.anxiety_count END AS anxiety,
-        CASE WHEN d.confidence_count > 0 THEN 1.0 * d.confidence_total / d.confidence_count END AS confidence
+        CASE WHEN d.anxiety_count > 0 THEN CAST(d.anxiety_total AS DOUBLE PRECISION) / d.anxiety_count END
+            AS anxiety,
+        CASE WHEN d.confidence_count > 0 THEN CAST(d.confidence_total AS DOUBLE PRECISION) / d.confidence_count END
+            AS confidence
     FROM journal_reflectionday d
     WHERE d.owner_id = %s AND d.date >= %s AND d.date <= %s AND d.count > 0
 ) f ON f.day = c.date

@@ -38,3 +38,17 @@ def test_a_line_past_sixty_points_draws_no_dots_and_a_wide_sparkline_shares_poin
     assert len(short.dots) == 8 and str(short.series[0].marks).count("<circle") == 8
     line = charts.sparkline([(week, 5.0) for week in weeks], weeks_back=weeks, width=160)
     assert len(line.points.split()) <= 80
+
+
+def test_repeated_markup_escapes_every_text_and_keeps_numbers_and_safe_markup():
+    from django.utils.safestring import mark_safe
+
+    html = charts.markup_rows(
+        "",
+        "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+        [('<b>Rest & "quiet"</b>', 6.5, mark_safe("<i>x</i>"))],
+    )
+    assert (
+        html
+        == "<tr><th>&lt;b&gt;Rest &amp; &quot;quiet&quot;&lt;/b&gt;</th><td>6.5</td><td><i>x</i></td></tr>"
+    )
