@@ -18,13 +18,14 @@ TESTENV := DJANGO_DEBUG=False ATTUNE_HTTPS=False \
 	DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	ATTUNE_EMAIL_VERIFICATION=mandatory
 
-.PHONY: help run test serve bench lint format clean chromium
+.PHONY: help run test serve worker bench lint format clean chromium
 BENCH_DB ?= sqlite:///$(CURDIR)/var/bench.sqlite3
 
 help:
 	@echo "make run    install, migrate, load starter content, serve http://127.0.0.1:8000 (local, SQLite)"
 	@echo "make test   install and run every check: ruff, Django checks, migrations, pytest + browser tests"
 	@echo "make serve  production mode: no dev dependencies, collectstatic, migrate, gunicorn"
+	@echo "make worker production mode: the background worker (imports); run one or more beside make serve"
 	@echo "make bench  seed 1, 10 and 30 years among 100 people, measure every page (docs/benchmarks.md)"
 
 # uv goes into a folder of the repo, never system-wide.
@@ -38,7 +39,9 @@ run: $(UV)
 	$(LOCAL) $(PY) manage.py createcachetable
 	$(LOCAL) $(PY) manage.py load_starter_content
 	$(LOCAL) $(PY) manage.py create_demo_account
-	$(LOCAL) $(PY) manage.py runserver 127.0.0.1:8000
+	@# The background worker (imports from the import page) runs beside the dev server and stops with it.
+	$(LOCAL) $(PY) manage.py worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
+		$(LOCAL) $(PY) manage.py runserver 127.0.0.1:8000
 
 # Browser tests need Debian's Chromium; install it when we can (root with apt), as CI does.
 chromium:
@@ -65,6 +68,12 @@ serve: $(UV)
 	$(PY) manage.py prepare_database
 	# Every gunicorn setting (bind, workers, proxies, the redacting access log) is in config/gunicorn.py.
 	HOST=$(HOST) PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) exec .venv/bin/gunicorn --config config/gunicorn.py config.wsgi
+
+# Production's background worker: imports from the import page. Run at least one, on any machine, with the
+# same settings as `make serve`; several are safe. It queues again an import a stopped worker left part-way.
+worker: $(UV)
+	$(UV) sync --frozen --no-dev
+	exec $(PY) manage.py worker
 
 # Seeds (once) people with 1, 10 and 30 years among lighter people on DATABASE_URL (default: var/bench.sqlite3),
 # measures every page in-process and through gunicorn with wrk. BENCH_ARGS="--people 10000" compares 100 with

@@ -46,6 +46,9 @@ if not ATTUNE_MASTER_KEYS:
 # The operator's promise, quoted to people on the privacy and delete pages: the longest time from deleting an
 # account until the last master key that could open a backup of it is destroyed (README, "Deletion and backups").
 ATTUNE_KEY_RETIREMENT_DAYS = env_int("ATTUNE_KEY_RETIREMENT_DAYS", 62)
+# A background import's worker renews its hold on the job at every commit (a few seconds apart); a job not
+# renewed for this long belonged to a worker that stopped, and is taken up again.
+ATTUNE_IMPORT_LEASE_SECONDS = env_int("ATTUNE_IMPORT_LEASE_SECONDS", 60)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
@@ -71,6 +74,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_tasks_db",
     "needs",
     "journal",
 ]
@@ -133,6 +137,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # A file, not memory, so other processes (the two-worker rate-limit test) see the test data.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# Background work (imports) through Django's tasks framework, queued in the database; `manage.py worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

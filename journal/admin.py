@@ -1,10 +1,14 @@
-"""Staff curate prompts here. Reflections, drafts and personal prompts are never registered."""
+"""Staff curate prompts here. Reflections, drafts, personal prompts and imports are never registered."""
 
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.html import format_html
+from django_tasks_db.models import DBTaskResult
 
 from journal.models import Prompt
+
+# The background queue's own admin goes: staff have nothing to do with a person's imports.
+admin.site.unregister(DBTaskResult)
 
 
 @admin.register(Prompt)

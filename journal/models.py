@@ -289,3 +289,55 @@ class SearchTerm(OwnedModel):
 
     def __str__(self) -> str:
         return "a search fingerprint"
+
+
+class ImportJob(SealedFieldsMixin, OwnedModel):
+    """An import running in the background (journal.portability.jobs): the uploaded file, sealed, until the
+    import finishes; how far it is; and the report, sealed (its reasons can quote what the file held).
+
+    The import commits in steps, each with this row, so a worker killed part-way leaves a job that the next
+    worker resumes from its last step without adding anything twice."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "waiting for its turn"
+        RUNNING = "running", "running"
+        FINISHED = "finished", "finished"
+        FAILED = "failed", "stopped"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The (owner, -created_at) index serves every lookup by owner.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, editable=False, db_index=False
+    )
+    state = models.CharField(max_length=8, choices=State.choices, default=State.WAITING, editable=False)
+    upload = models.TextField(editable=False)  # sealed; emptied when the import ends
+    report = models.TextField(editable=False, default="")  # sealed JSON
+    # The parts of the file whose records are counted in the report (their writes may still be under way).
+    counted = models.JSONField(default=list, editable=False)
+    step = models.CharField(max_length=16, default="", editable=False)
+    done = models.PositiveIntegerField(default=0, editable=False)
+    total = models.PositiveIntegerField(default=0, editable=False)
+    # A worker holds the job while `lease_until` is ahead; a job whose lease ran out is taken up again.
+    holder = models.UUIDField(null=True, editable=False)
+    lease_until = models.DateTimeField(null=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)  # its latest task in the queue
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, editable=False)
+
+    sealed_fields = ("upload", "report")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="import_job_by_owner")]
+
+    def __str__(self) -> str:
+        return f"an import, {self.state}"
+
+    @property
+    def ended(self) -> bool:
+        return self.state in (self.State.FINISHED, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.ended else min(99, self.done * 100 // self.total) if self.total else 0

@@ -13,6 +13,7 @@ urlpatterns = [
     path("settings/data/export.zip", account_data.export_markdown, name="export_markdown"),
     path("settings/data/export.csv", account_data.export_csv, name="export_csv"),
     path("settings/data/import/", account_data.import_page, name="import"),
+    path("settings/data/import/<uuid:pk>/", account_data.import_job, name="import_job"),
     path("settings/delete-account/", account_data.delete_account, name="delete_account"),
     path("goodbye/", account_data.goodbye, name="goodbye"),
     path("reminders/unsubscribe/<str:token>/", settings.unsubscribe, name="unsubscribe"),

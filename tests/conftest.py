@@ -49,6 +49,25 @@ def bob(db):
     return make_person("bob@example.com")
 
 
+def run_background_tasks() -> None:
+    """What `manage.py worker --batch` does, in this process: queue again the imports a stopped worker left,
+    then run every queued task. Without the worker's signal handlers (they would replace pytest's) and its
+    closing of connections between tasks (it would close the test's transaction)."""
+    from unittest import mock
+
+    from django_tasks_db.management.commands import db_worker
+
+    from journal.portability.jobs import resume_stopped
+
+    resume_stopped()
+    worker = db_worker.Worker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=None, worker_id="tests", excluded_queue_names=[],
+    )  # fmt: skip
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        worker.run()
+
+
 def latest_code() -> str:
     """The code in the newest email (verification, log-in or password reset)."""
     assert mail.outbox, "no email was sent"

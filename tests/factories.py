@@ -167,3 +167,17 @@ def sign_in_with_second_factor(client, user, *, used: bool = True):
         record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
         request.session.save()
     return authenticator
+
+
+def make_import_job(user, *, reason: str = "title: too long"):
+    """A finished import with a report: three reflections imported, one refused for `reason`."""
+    from journal.models import ImportJob
+    from journal.portability.jobs import sealed_report
+    from journal.portability.records import Report
+
+    job = ImportJob.objects.create(owner=user, state=ImportJob.State.FINISHED, total=4, done=4, upload="")
+    report = Report()
+    report.imported["reflections"] = 3
+    report.refuse("reflections", 3, reason)
+    ImportJob.objects.filter(pk=job.pk).update(report=sealed_report(job, report))
+    return job

@@ -36,6 +36,7 @@ from tests.factories import (
     make_checkin,
     make_connection,
     make_draft,
+    make_import_job,
     make_need,
     make_personal_prompt,
     make_reflection,
@@ -68,6 +69,7 @@ WORDS = {
     "bob_answer": "Zorblebobreply",
     "archived": "Zorbleshelved",
     "spare": "Zorblespare",
+    "import_reason": "Zorbleimported",
 }
 
 
@@ -177,6 +179,7 @@ def _journal(alice, today: dt.date, needs: dict) -> dict:
         alice, {"title": ["Walk"], "body": [f"{WORDS['edit_draft']} later"]}, reflection=reflection
     )
     return {
+        "import_job": make_import_job(alice, reason=f"title: {WORDS['import_reason']} is too long"),
         "reflection": reflection,
         "answered": answered,
         "year_ago": year_ago,

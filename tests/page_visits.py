@@ -69,6 +69,10 @@ def _app_visits(acct: Account) -> dict[str, list[Visit]]:
         ],
         "journal:export_csv": [Visit(u("journal:export_csv"), shows=("note",))],
         "journal:import": [Visit(u("journal:import"))],
+        "journal:import_job": [
+            Visit(u("journal:import_job"), shows=("import_reason",)),
+            Visit(u("journal:import_job"), htmx=True, shows=("import_reason",)),
+        ],
         "journal:delete_account": [Visit(u("journal:delete_account"))],
         "journal:goodbye": [Visit(u("journal:goodbye"), "anonymous")],
         "journal:unsubscribe": [

@@ -11,6 +11,7 @@ from needs.models.needs import CheckIn, Need
 from tests.factories import (
     make_checkin,
     make_draft,
+    make_import_job,
     make_need,
     make_openness,
     make_personal_prompt,
@@ -32,6 +33,7 @@ OWNED_URLS = {
     "journal:reflection_restore": "trashed",
     "journal:reflection_destroy": "trashed",
     "journal:draft_discard": "draft",
+    "journal:import_job": "import_job",
     "journal:prompt_edit": "personal_prompt",
     "journal:prompt_delete": "personal_prompt",
     "sharing:statement_create": "need",
@@ -87,6 +89,7 @@ def alices(alice):
         "trashed": trashed,
         "draft": make_draft(alice, {"body": ["alice's draft"]}),
         "personal_prompt": make_personal_prompt(alice, "Alice's question?"),
+        "import_job": make_import_job(alice, reason="alice's import"),
         **make_openness(alice, need),
     }
 

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from tests.factories import (
     make_checkin,
     make_draft,
+    make_import_job,
     make_need,
     make_openness,
     make_personal_prompt,
@@ -45,6 +46,7 @@ OBJECT_FOR = {
     "journal:reflection_restore": "trashed",
     "journal:reflection_destroy": "trashed",
     "journal:draft_discard": "draft",
+    "journal:import_job": "import_job",
     "journal:prompt_edit": "personal_prompt",
     "journal:prompt_delete": "personal_prompt",
     "sharing:statement_edit": "statement",
@@ -143,6 +145,7 @@ def objects(alice):
         "trashed": make_reflection(alice, title="Gone", trashed=True),
         "draft": make_draft(alice, {"body": ["a draft"]}),
         "personal_prompt": make_personal_prompt(alice, "My question?"),
+        "import_job": make_import_job(alice),
         **make_openness(alice, need),
     }
 

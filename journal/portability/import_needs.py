@@ -68,10 +68,11 @@ def needs_import(user, records, report: Report) -> dict:
     return mapping
 
 
-def checkins_import(user, records, need_map: dict, report: Report, progress=None) -> bool:
+def checkins_import(user, records, need_map: dict, report: Report) -> list[tuple]:
     """Check-ins are matched by (need, date): one already here with the same score and note is unchanged,
-    another is updated. They are written in bulk, BATCH at a time (`progress` hears of each batch); the
-    caller rebuilds what is derived from them. Returns whether anything was written."""
+    another is updated. Validates every record and returns what to write, as (need, date, score, note, the
+    check-in here to update or None), for `checkins_write` in batches; nothing is written yet. Run again after
+    some batches were written, it returns only the rest (the written ones are now "already here")."""
     today = local_today(user)
     needs = {str(pk): pk for pk in Need.objects.for_user(user).values_list("pk", flat=True)}
     stored = {
@@ -111,8 +112,10 @@ def checkins_import(user, records, need_map: dict, report: Report, progress=None
             continue
         wanted[key] = values
         report.imported["checkins"] += 1
-    _checkins_write(user, wanted, stored, progress)
-    return bool(wanted)
+    return [
+        (need, date, score, note, (stored.get((need, date)) or (None,))[0])
+        for (need, date), (score, note) in wanted.items()
+    ]
 
 
 def _date(value, today: dt.date, known: dict) -> dt.date | str:
@@ -129,21 +132,19 @@ def _date(value, today: dt.date, known: dict) -> dt.date | str:
 CHECKIN_COLUMNS = ("id", "owner", "need", "date", "score", "note", "created_at", "updated_at")
 
 
-def _checkins_write(user, wanted: dict, stored: dict, progress) -> None:
+def checkins_write(user, items: list[tuple]) -> None:
+    """Write check-ins planned by `checkins_import`, in bulk (the caller rebuilds what is derived from them)."""
     now = timezone.now()
     seal = functools.partial(seal_text, user, label=CheckIn._meta.label_lower, field="note")
     new, changed = [], []
-    for (need, date), (score, note) in wanted.items():
-        found = stored.get((need, date))
-        pk = found[0] if found else uuid.uuid4()
+    for need, date, score, note, found in items:
+        pk = found or uuid.uuid4()
         sealed = seal(note, row_id=pk) if note else ""
         if found:
             changed.append(CheckIn(id=pk, owner_id=user.pk, score=score, note=sealed, updated_at=now))
         else:
             new.append((pk, user.pk, need, date, score, sealed, now, now))
-    rows_insert(
-        CheckIn, CHECKIN_COLUMNS, new, progress=lambda n: progress and progress(f"check-ins written: {n}")
-    )
+    rows_insert(CheckIn, CHECKIN_COLUMNS, new)
     CheckIn.objects.bulk_update(changed, ["score", "note", "updated_at"], batch_size=BATCH)
 
 

@@ -41,6 +41,7 @@ from journal.portability.checks import (
 )
 from journal.portability.import_needs import (
     checkins_import,
+    checkins_write,
     love_profile_import,
     needs_import,
     relationships_import,
@@ -48,6 +49,7 @@ from journal.portability.import_needs import (
 )
 from journal.portability.plain_values import form_values, reflection_values
 from journal.portability.records import (
+    KINDS,
     Remembered,
     Report,
     canonical,
@@ -83,31 +85,93 @@ __all__ = [
 
 
 def import_file(*, user, raw: bytes, progress: Callable[[str], None] | None = None) -> Report:
-    """The import page's whole job: parse, check the shape, import. `ImportRefused` means nothing changed."""
+    """Parse, check the shape, import in one transaction. `ImportRefused` means nothing changed."""
     return import_data(user=user, data=parse(raw), progress=progress)
 
 
 def import_data(*, user, data: dict, progress: Callable[[str], None] | None = None) -> Report:
-    """Import a parsed export in one transaction. `progress`, if given, hears a line as each part is done."""
+    """Import a parsed export in one transaction (the command line, tests). `progress`, if given, hears a
+    line as each part is done. The import page runs `import_steps` in the background instead (jobs.py)."""
     check_shape(data)  # before the first write: a refused file leaves the account exactly as it was
-    report = Report()
-    step = progress or (lambda line: None)
     with transaction.atomic():
-        _settings(user, data.get("settings"), report)
-        need_map = needs_import(user, data.get("needs") or [], report)
-        prompt_map = _personal_prompts(user, data.get("personal_prompts") or [], report)
-        step("needs and prompts imported")
-        checkins = checkins_import(user, data.get("checkins") or [], need_map, report, step)
-        statements_import(user, data.get("statements") or [], need_map, report)
-        love_profile_import(user, data.get("love_profile"), need_map, report)
-        relationships_import(user, data.get("relationships") or [], need_map, report)
-        reflections = _reflections(user, data.get("reflections") or [], need_map, prompt_map, report)
-        step("reflections imported")
+        return import_steps(user=user, data=data, report=Report(), steps=Steps(progress))
+
+
+STEPS = ("setup", "checkins", "people", "reflections", "numbers")
+# Rows written per transaction in the background: each step of progress, and what a killed worker redoes.
+WRITE_BATCH = {"checkins": 20_000, "reflections": 500}
+
+
+class Steps:
+    """What an import tells as it goes. A step is *counted* once its records are checked and its counts are in
+    the report, and then *written* in batches. The background job (jobs.py) keeps both in its row, in the same
+    transactions as the writes, and on a resume says which steps were counted already: those are checked again
+    only to find what is left to write (what was written is "already here" now), into a report thrown away.
+    This plain one only tells `progress`."""
+
+    counted: frozenset = frozenset()
+
+    def __init__(self, progress: Callable[[str], None] | None = None):
+        self.progress = progress or (lambda line: None)
+
+    def report_for(self, step: str, report: Report) -> Report:
+        return Report() if step in self.counted else report
+
+    def count(self, step: str, report: Report, *, settled: int) -> None:
+        self.progress(f"{step}: checked")
+
+    def wrote(self, step: str, count: int) -> None:
+        self.progress(f"{step} written: {count}")
+
+    def finish(self, report: Report) -> None:
+        self.progress("import finished")
+
+
+def records_in(data: dict, *kinds: str) -> int:
+    kinds = kinds or KINDS
+    return sum(len(data.get(kind) or []) for kind in kinds)
+
+
+def import_steps(*, user, data: dict, report: Report, steps: Steps) -> Report:
+    """The import, step by step, each step's writes in transactions of their own (inside the caller's, if any).
+    Every step adds nothing twice, so running it again after a stop part-way finishes the import."""
+    with transaction.atomic():
+        here = steps.report_for("setup", report)
+        _settings(user, data.get("settings"), here)
+        need_map = needs_import(user, data.get("needs") or [], here)
+        prompt_map = _personal_prompts(user, data.get("personal_prompts") or [], here)
+        steps.count("setup", here, settled=records_in(data, "needs", "personal_prompts"))
+    here = steps.report_for("checkins", report)
+    planned = checkins_import(user, data.get("checkins") or [], need_map, here)
+    _in_batches("checkins", planned, functools.partial(checkins_write, user), steps, here, records_in(data, "checkins"))  # fmt: skip
+    with transaction.atomic():
+        here = steps.report_for("people", report)
+        statements_import(user, data.get("statements") or [], need_map, here)
+        love_profile_import(user, data.get("love_profile"), need_map, here)
+        relationships_import(user, data.get("relationships") or [], need_map, here)
+        steps.count("people", here, settled=records_in(data, "statements", "relationships"))
+    here = steps.report_for("reflections", report)
+    known = Remembered(user, "reflection")
+    planned = _reflections(user, data.get("reflections") or [], need_map, prompt_map, here, known)
+    write = functools.partial(_reflections_write, user, known)
+    _in_batches("reflections", planned, write, steps, here, records_in(data, "reflections"))
+    with transaction.atomic():
         # Check-ins and reflections went in bulk, past the services that keep these up to date on each write.
-        if checkins or reflections:
+        if report.imported["checkins"] or report.imported["reflections"]:
             derived_rebuild(user=user)
-        step("import finished")
+        steps.finish(report)
     return report
+
+
+def _in_batches(step: str, planned: list, write, steps: Steps, here: Report, records: int) -> None:
+    with transaction.atomic():
+        steps.count(step, here, settled=records - len(planned))
+    size = WRITE_BATCH[step]
+    for start in range(0, len(planned), size):
+        batch = planned[start : start + size]
+        with transaction.atomic():
+            write(batch)
+            steps.wrote(step, len(batch))
 
 
 def _settings(user, settings, report: Report) -> None:
@@ -156,15 +220,14 @@ def _personal_prompts(user, records, report: Report) -> dict:
     return mapping
 
 
-def _reflections(user, records, need_map: dict, prompt_map: dict, report: Report) -> bool:
-    """Reflections pass ReflectionForm (plain_values.py spares it where it would change nothing) and are
-    written in bulk with their linked needs. Returns whether anything was written."""
+def _reflections(user, records, need_map: dict, prompt_map: dict, report: Report, known: Remembered) -> list:
+    """Reflections pass ReflectionForm (plain_values.py spares it where it would change nothing). Returns what
+    to write, sealed, for `_reflections_write` in batches: (row, linked needs, texts to index, source id)."""
     today = local_today(user)
     prompts = dict(Prompt.objects.values_list("slug", "pk"))
-    known = Remembered(user, "reflection")
     seal = functools.partial(seal_text, user, label=Reflection._meta.label_lower)
     now = timezone.now()
-    new, links, texts = [], [], []
+    planned = []
     for index, record in enumerate(records):
         source = record.get("id")
         if known.seen(source):
@@ -197,18 +260,22 @@ def _reflections(user, records, need_map: dict, prompt_map: dict, report: Report
             cleaned = form_values(form.cleaned_data)
         pk = uuid.uuid4()
         # Created one microsecond apart, in the file's order: the exports list a day's reflections by it.
-        created = now + dt.timedelta(microseconds=len(new))
-        new.append(
-            (pk, user.pk, cleaned["date"], seal(cleaned["title"], row_id=pk, field="title"),
-             seal(cleaned["body"], row_id=pk, field="body"), cleaned["prompt"], cleaned["personal_prompt"],
-             cleaned["anxiety"], cleaned["confidence"], 1, None, None, created, created)
-        )  # fmt: skip
-        links.extend((pk, need) for need in {canonical(str(n)) for n in cleaned["needs"]})
-        texts.append((pk, cleaned["title"], cleaned["body"]))
+        created = now + dt.timedelta(microseconds=len(planned))
+        row = (pk, user.pk, cleaned["date"], seal(cleaned["title"], row_id=pk, field="title"),
+               seal(cleaned["body"], row_id=pk, field="body"), cleaned["prompt"], cleaned["personal_prompt"],
+               cleaned["anxiety"], cleaned["confidence"], 1, None, None, created, created)  # fmt: skip
+        links = [(pk, need) for need in {canonical(str(n)) for n in cleaned["needs"]}]
+        planned.append((row, links, (pk, cleaned["title"], cleaned["body"]), source))
         known.remember(source, pk)
         report.imported["reflections"] += 1
-    rows_insert(Reflection, REFLECTION_COLUMNS, new)
-    rows_insert(Reflection.needs.through, ("reflection", "need"), links)
-    index_add(user=user, texts=texts)
-    known.save()
-    return bool(new)
+    return planned
+
+
+def _reflections_write(user, known: Remembered, batch: list) -> None:
+    """Write planned reflections in bulk, with their linked needs, their search terms and their source ids."""
+    rows_insert(Reflection, REFLECTION_COLUMNS, [row for row, _, _, _ in batch])
+    rows_insert(
+        Reflection.needs.through, ("reflection", "need"), [link for _, links, _, _ in batch for link in links]
+    )
+    index_add(user=user, texts=[texts for _, _, texts, _ in batch])
+    known.save(source for _, _, _, source in batch)

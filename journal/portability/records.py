@@ -116,11 +116,13 @@ class Remembered:
             self.targets[source] = self.added[source] = str(target)
             self.existing.add(str(target))
 
-    def save(self) -> None:
+    def save(self, sources=None) -> None:
+        """Write what was remembered: of `sources` only, if given (a batch of an import's writes)."""
+        added = self.added if sources is None else {s: self.added[s] for s in sources if s in self.added}
         ImportedRecord.objects.bulk_create(
             [
                 ImportedRecord(owner=self.user, kind=self.kind, source_id=s, target_id=t)
-                for s, t in self.added.items()
+                for s, t in added.items()
             ],
             batch_size=1000,
             update_conflicts=True,

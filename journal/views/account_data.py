@@ -9,13 +9,13 @@ from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
-from django.db import IntegrityError
 from django.http import StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from journal.forms import CONFIRMATION, DeleteForm, ImportForm, RangeForm
-from journal.portability import export, imports, readable
+from journal.models import ImportJob
+from journal.portability import export, imports, jobs, readable
 from journal.services.account_data import account_delete
 from needs.privacy.crypto import data_key_for
 
@@ -91,23 +91,39 @@ def export_csv(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 @reauthentication_required
 def import_page(request):
+    """Checks the file at once (a refused file changes nothing); a good one is imported in the background and
+    the person is taken to its progress."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = error = None
+    error = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             imports.check_size(upload.size)
-            report = imports.import_file(user=request.user, raw=upload.read())
+            job = jobs.import_start(user=request.user, raw=upload.read())
         except imports.ImportRefused as refused:
             error = str(refused)
-        except IntegrityError:
-            # A check-in or reflection saved in another window during the import took a date or id the
-            # import was writing: the whole import was rolled back.
-            error = (
-                "Something in your journal changed while the file was being imported, so nothing was imported. "
-                "Import the file again: what is already here is kept."
-            )
-    return render(request, "journal/import.html", {"form": form, "report": report, "error": error})
+        except jobs.AlreadyImporting:
+            error = "An import of yours is still running. When it has finished, import this file."
+        else:
+            return redirect("journal:import_job", pk=job.pk)
+    context = {"form": form, "error": error, "running": jobs.current_job(request.user)}
+    return render(request, "journal/import.html", context)
+
+
+@require_safe
+def import_job(request, pk):
+    """An import's progress, refreshed by htmx every second (without JavaScript, by the page every three),
+    then its report. The person may leave and come back: the import goes on without the page."""
+    job = get_object_or_404(ImportJob.objects.for_user(request.user), pk=pk)
+    if not job.ended and jobs.resume_stopped(user=request.user):
+        job.refresh_from_db()
+    context = {
+        "job": job,
+        "step_name": jobs.STEP_NAMES.get(job.step, ""),
+        "report": jobs.report_of(job) if job.ended else None,
+    }
+    template = "journal/_import_progress.html" if request.htmx else "journal/import_job.html"
+    return render(request, template, context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from journal.models import Reflection
 from needs.models.needs import Need
 from tests.browser.helpers import assert_accessible, label, log_in
-from tests.conftest import PASSWORD, make_person
+from tests.conftest import PASSWORD, make_person, run_background_tasks
 from tests.factories import make_checkin, make_need, make_reflection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,6 +55,10 @@ def test_export_then_import_into_another_account(page, live_server, tmp_path):
     assert_accessible(page)
     page.get_by_label("An Attune export (.json)").set_input_files(str(path))
     page.get_by_role("button", name="Import").click()
+    # The import waits for the background worker; its page asks every second how far it is.
+    expect(page.get_by_role("heading", name="Your import is about to start")).to_be_visible()
+    assert_accessible(page)
+    run_background_tasks()
     expect(page.get_by_role("heading", name="Import finished")).to_be_visible()
     assert_accessible(page)
     assert (

@@ -1,17 +1,20 @@
-"""A ten-year journal moves whole: its export is imported by a process killed midway, which leaves nothing
-half-done, then imported again to the end; exporting the new account gives the same journal back."""
+"""A ten-year journal moves whole, through the import page's background path: the worker is killed midway,
+the next worker resumes the import from its last step, and exporting the new account gives the same journal
+back, with nothing twice. Importing the file again from the command line then adds nothing."""
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from journal.devdata import history_create
-from journal.models import ImportedRecord, Reflection
-from journal.portability import imports
+from journal.models import ImportedRecord, ImportJob, Reflection
+from journal.portability import jobs
 from journal.portability.export import json_chunks
 from needs.models.needs import CheckIn, Need
 from needs.services.accounts import local_today
@@ -23,15 +26,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Ten years of days; fewer needs than the benchmark's 40 keep the seeding quick on SQLite.
 DAYS, NEEDS = 3650, 8
+LEASE = 2  # seconds: the killed worker's hold runs out quickly
 
 
-def importer(email: str, path) -> subprocess.Popen:
-    """`manage.py import_journal` in its own process, on the test database."""
-    env = {**os.environ, "DATABASE_URL": database_url()}
-    command = [sys.executable, "manage.py", "import_journal", "--user-email", email, str(path)]
+def manage(*args: str) -> subprocess.Popen:
+    """`manage.py ...` in its own process, on the test database."""
+    env = {**os.environ, "DATABASE_URL": database_url(), "ATTUNE_IMPORT_LEASE_SECONDS": str(LEASE)}
     return subprocess.Popen(  # noqa: S603 - fixed arguments
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
 
 
 def owned_rows(user) -> dict:
@@ -41,7 +45,7 @@ def owned_rows(user) -> dict:
     }
 
 
-def test_a_ten_year_import_killed_midway_leaves_nothing_and_the_next_one_round_trips(tmp_path):
+def test_a_ten_year_import_killed_midway_is_resumed_by_the_next_worker_and_round_trips(tmp_path):
     source = make_person("decade@example.com")
     history_create(user=source, today=local_today(source), days=DAYS, needs=NEEDS, reflection_size=2000)
     path = tmp_path / "export.json"
@@ -49,29 +53,40 @@ def test_a_ten_year_import_killed_midway_leaves_nothing_and_the_next_one_round_t
     original = json.loads(path.read_text(encoding="utf-8"))
     assert len(original["checkins"]) == DAYS * NEEDS and len(original["reflections"]) == DAYS
     target = make_person("moved@example.com")
+    job = jobs.import_start(user=target, raw=path.read_bytes())  # what the import page does
 
-    # Killed once check-ins are being written: the import's one transaction never commits.
-    killed = importer(target.email, path)
-    lines = []
-    for line in killed.stdout:
-        lines.append(line)
-        if line.startswith("check-ins written"):
-            killed.kill()
-            break
+    # Killed (SIGKILL: no clean-up of any kind) once the first check-ins are committed.
+    killed = manage("worker")
+    deadline = time.monotonic() + 300
+    while not CheckIn.objects.filter(owner=target).exists():
+        assert killed.poll() is None and time.monotonic() < deadline, killed.stdout.read()
+        time.sleep(0.05)
+    os.killpg(killed.pid, signal.SIGKILL)
     killed.wait(timeout=60)
     killed.stdout.close()
-    assert any(line.startswith("check-ins written") for line in lines), "".join(lines)
-    assert not any("import finished" in line for line in lines)
-    assert owned_rows(target) == {"Need": 0, "CheckIn": 0, "Reflection": 0, "ImportedRecord": 0}
+    job.refresh_from_db()
+    partway = owned_rows(target)
+    assert job.state == "running" and 0 < job.done < job.total
+    assert 0 < partway["CheckIn"] < DAYS * NEEDS or partway["Reflection"] < DAYS, partway
 
-    finished = importer(target.email, path)
-    output, _ = finished.communicate(timeout=600)
-    assert finished.returncode == 0, output
-    assert "import finished" in output and "refused: 0" in output
+    time.sleep(LEASE + 1)
+    resumed = manage("worker", "--batch")
+    output, _ = resumed.communicate(timeout=600)
+    assert resumed.returncode == 0, output
+    assert "Queued again 1 import(s)" in output
+    job.refresh_from_db()
+    assert job.state == "finished" and job.attempts == 2 and job.done == job.total and job.upload == ""
+    report = jobs.report_of(job)
+    assert report["imported"]["checkins"] == DAYS * NEEDS and report["imported"]["reflections"] == DAYS
+    assert report["refused_total"] == 0 and sum(report["unchanged"].values()) == 0
     target = get_user_model().objects.get(pk=target.pk)
     assert comparable(exported(target)) == comparable(original)
+    assert owned_rows(target)["CheckIn"] == DAYS * NEEDS and owned_rows(target)["Reflection"] == DAYS
 
-    # Importing the same file again adds nothing.
-    again = imports.import_data(user=target, data=original)
-    assert sum(again.imported.values()) == 0 and again.refused == []
-    assert again.unchanged["checkins"] == DAYS * NEEDS and again.unchanged["reflections"] == DAYS
+    # The same file again, from the command line: nothing is added.
+    again = manage("import_journal", "--user-email", target.email, str(path))
+    output, _ = again.communicate(timeout=600)
+    assert again.returncode == 0, output
+    assert f"checkins: 0 added, {DAYS * NEEDS} already here" in output
+    assert f"reflections: 0 added, {DAYS} already here" in output and "refused: 0" in output
+    assert ImportJob.objects.filter(owner=target).count() == 1

@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from journal.models import TRASH_DAYS
+from journal.portability.jobs import KEPT_DAYS, imports_purge
 from journal.services.reflections import trash_purge
 
 
@@ -36,13 +37,16 @@ def expired_cache_purge() -> int:
 class Command(BaseCommand):
     help = (
         f"Daily clean-up (cron; idempotent): delete reflections that have been in the trash for more than {TRASH_DAYS} days, "
-        "ended sessions with the address and browser kept for them and expired rate-limit counters."
+        "ended sessions with the address and browser kept for them, expired rate-limit counters, and the reports of "
+        f"imports that ended more than {KEPT_DAYS} days ago."
     )
 
     def handle(self, *args, **options):
         deleted = trash_purge()
         sessions = sessions_purge()
         expired_cache_purge()
+        reports = imports_purge()
         self.stdout.write(
-            f"Emptied the trash: {deleted} row(s) deleted; {sessions} ended session record(s) deleted."
+            f"Emptied the trash: {deleted} row(s) deleted; {sessions} ended session record(s) deleted; "
+            f"{reports} old import report(s) deleted."
         )
