@@ -330,6 +330,14 @@ class ImportJob(SealedFieldsMixin, OwnedModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["owner", "-created_at"], name="import_job_by_owner")]
+        constraints = [
+            # One import at a time per person, even when the same file is sent from two windows at once.
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=Q(state__in=["waiting", "running"]),
+                name="import_job_one_at_a_time",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"an import, {self.state}"

@@ -49,7 +49,7 @@ def bob(db):
     return make_person("bob@example.com")
 
 
-def run_background_tasks() -> None:
+def run_background_tasks(*, sweep: bool = True) -> None:
     """What `manage.py worker --batch` does, in this process: queue again the imports a stopped worker left,
     then run every queued task. Without the worker's signal handlers (they would replace pytest's) and its
     closing of connections between tasks (it would close the test's transaction)."""
@@ -59,7 +59,8 @@ def run_background_tasks() -> None:
 
     from journal.portability.jobs import resume_stopped
 
-    resume_stopped()
+    if sweep:
+        resume_stopped()
     worker = db_worker.Worker(
         queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
         max_tasks=None, worker_id="tests", excluded_queue_names=[],

@@ -13,7 +13,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from journal.portability.plain_values import checkin_values
-from journal.portability.records import Report, form_data, form_errors, journal_date, remember, seen
+from journal.portability.records import (
+    Report,
+    form_data,
+    form_errors,
+    journal_date,
+    remember,
+    seen,
+    source_of,
+)
 from needs.forms.checkins import CheckInEditForm
 from needs.forms.needs import NeedForm
 from needs.forms.relationships import PausePlanForm, RelationshipForm
@@ -29,6 +37,7 @@ from needs.services.sharing import love_profile_save, statement_save
 from needs.services.writes import rows_insert
 
 BATCH = 2000
+ALIVE_EVERY = 20_000
 
 NEED_FIELDS = ("name", "category", "importance", "met_looks_like", "what_helps")
 
@@ -68,11 +77,12 @@ def needs_import(user, records, report: Report) -> dict:
     return mapping
 
 
-def checkins_import(user, records, need_map: dict, report: Report) -> list[tuple]:
+def checkins_import(user, records, need_map: dict, report: Report, alive=None) -> list[tuple]:
     """Check-ins are matched by (need, date): one already here with the same score and note is unchanged,
     another is updated. Validates every record and returns what to write, as (need, date, score, note, the
     check-in here to update or None), for `checkins_write` in batches; nothing is written yet. Run again after
-    some batches were written, it returns only the rest (the written ones are now "already here")."""
+    some batches were written, it returns only the rest (the written ones are now "already here"). `alive` is
+    called every ALIVE_EVERY records."""
     today = local_today(user)
     needs = {str(pk): pk for pk in Need.objects.for_user(user).values_list("pk", flat=True)}
     stored = {
@@ -85,6 +95,8 @@ def checkins_import(user, records, need_map: dict, report: Report) -> list[tuple
     dates: dict = {}
     wanted: dict = {}
     for index, record in enumerate(records):
+        if alive and index % ALIVE_EVERY == ALIVE_EVERY - 1:
+            alive()
         need = needs.get(need_map.get(record.get("need"), ""))
         if need is None:
             report.refuse("checkins", index, "it points at a need that isn’t in this file or in your account")
@@ -193,7 +205,7 @@ def relationships_import(user, records, need_map: dict, report: Report) -> None:
     today = local_today(user)
     needs = {str(n.pk): n for n in Need.objects.for_user(user)}
     for index, record in enumerate(records):
-        source = record.get("id")
+        source = source_of(record)
         known = seen(user, "relationship", source)
         if known:
             rel = Relationship.objects.for_user(user).get(pk=known)

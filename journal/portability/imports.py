@@ -57,6 +57,7 @@ from journal.portability.records import (
     form_errors,
     remember,
     seen,
+    source_of,
 )
 from journal.services.derived import derived_rebuild
 from journal.services.prompts import personal_prompt_save
@@ -100,6 +101,7 @@ def import_data(*, user, data: dict, progress: Callable[[str], None] | None = No
 STEPS = ("setup", "checkins", "people", "reflections", "numbers")
 # Rows written per transaction in the background: each step of progress, and what a killed worker redoes.
 WRITE_BATCH = {"checkins": 20_000, "reflections": 500}
+ALIVE_EVERY = 1000  # records checked between two signs of life (reflections are sealed as they are checked)
 
 
 class Steps:
@@ -116,6 +118,9 @@ class Steps:
 
     def report_for(self, step: str, report: Report) -> Report:
         return Report() if step in self.counted else report
+
+    def alive(self, step: str) -> None:
+        """Still at work on `step` (called every few thousand records while they are checked)."""
 
     def count(self, step: str, report: Report, *, settled: int) -> None:
         self.progress(f"{step}: checked")
@@ -142,7 +147,9 @@ def import_steps(*, user, data: dict, report: Report, steps: Steps) -> Report:
         prompt_map = _personal_prompts(user, data.get("personal_prompts") or [], here)
         steps.count("setup", here, settled=records_in(data, "needs", "personal_prompts"))
     here = steps.report_for("checkins", report)
-    planned = checkins_import(user, data.get("checkins") or [], need_map, here)
+    planned = checkins_import(
+        user, data.get("checkins") or [], need_map, here, alive=lambda: steps.alive("checkins")
+    )
     _in_batches("checkins", planned, functools.partial(checkins_write, user), steps, here, records_in(data, "checkins"))  # fmt: skip
     with transaction.atomic():
         here = steps.report_for("people", report)
@@ -152,9 +159,11 @@ def import_steps(*, user, data: dict, report: Report, steps: Steps) -> Report:
         steps.count("people", here, settled=records_in(data, "statements", "relationships"))
     here = steps.report_for("reflections", report)
     known = Remembered(user, "reflection")
-    planned = _reflections(user, data.get("reflections") or [], need_map, prompt_map, here, known)
+    alive = functools.partial(steps.alive, "reflections")
+    planned = _reflections(user, data.get("reflections") or [], need_map, prompt_map, here, known, alive)
     write = functools.partial(_reflections_write, user, known)
     _in_batches("reflections", planned, write, steps, here, records_in(data, "reflections"))
+    steps.alive("numbers")
     with transaction.atomic():
         # Check-ins and reflections went in bulk, past the services that keep these up to date on each write.
         if report.imported["checkins"] or report.imported["reflections"]:
@@ -200,7 +209,7 @@ def _settings(user, settings, report: Report) -> None:
 def _personal_prompts(user, records, report: Report) -> dict:
     mapping = {}
     for index, record in enumerate(records):
-        source = record.get("id")
+        source = source_of(record)
         known = seen(user, "prompt", source)
         if known:
             mapping[source] = known
@@ -220,7 +229,9 @@ def _personal_prompts(user, records, report: Report) -> dict:
     return mapping
 
 
-def _reflections(user, records, need_map: dict, prompt_map: dict, report: Report, known: Remembered) -> list:
+def _reflections(
+    user, records, need_map: dict, prompt_map: dict, report: Report, known: Remembered, alive
+) -> list:
     """Reflections pass ReflectionForm (plain_values.py spares it where it would change nothing). Returns what
     to write, sealed, for `_reflections_write` in batches: (row, linked needs, texts to index, source id)."""
     today = local_today(user)
@@ -229,7 +240,9 @@ def _reflections(user, records, need_map: dict, prompt_map: dict, report: Report
     now = timezone.now()
     planned = []
     for index, record in enumerate(records):
-        source = record.get("id")
+        if index % ALIVE_EVERY == ALIVE_EVERY - 1:
+            alive()
+        source = source_of(record)
         if known.seen(source):
             report.unchanged["reflections"] += 1
             continue

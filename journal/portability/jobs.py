@@ -77,14 +77,19 @@ def import_start(*, user, raw: bytes) -> ImportJob:
     export, `AlreadyImporting` while another import of theirs runs."""
     data = parse(raw)
     check_shape(data)
-    with transaction.atomic():
-        if current_job(user) is not None:
-            raise AlreadyImporting
-        ImportJob.objects.for_user(user).delete()  # the last report goes when the next import starts
-        job = ImportJob(owner=user, total=records_in(data), lease_until=timezone.now() + _lease())
-        job.seal("upload", raw.decode("utf-8"), owner=user)
-        job.save()
-        _enqueue(job)
+    try:
+        with transaction.atomic():
+            if current_job(user) is not None:
+                raise AlreadyImporting
+            # The last report goes when the next import starts; an import still running is never touched.
+            ImportJob.objects.for_user(user).filter(state__in=ENDED).delete()
+            job = ImportJob(owner=user, total=records_in(data), lease_until=timezone.now() + _lease())
+            job.seal("upload", raw.decode("utf-8"), owner=user)
+            job.save()
+            _enqueue(job)
+            _watch(job)
+    except IntegrityError:  # the same file sent from two windows at once: one import per person runs
+        raise AlreadyImporting from None
     return job
 
 
@@ -93,23 +98,45 @@ def _enqueue(job: ImportJob) -> None:
     ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
 
 
-def resume_stopped(*, user=None) -> int:
+def _watch(job: ImportJob) -> None:
+    """Look at the job again just after its lease would run out (a deferred task in the same queue): a worker
+    restarted after a crash finds it there and resumes the import, whether or not anyone watches the page."""
+    later = timezone.now() + _lease() + dt.timedelta(seconds=1)
+    watch_import.using(run_after=later).enqueue(str(job.pk))
+
+
+@task
+def watch_import(job_id: str) -> str:
+    """Queue the import again if its worker stopped; look again later while it has not ended."""
+    job = ImportJob.objects.filter(pk=job_id).exclude(state__in=ENDED).first()
+    if job is None:
+        return "ended"
+    resumed = resume_stopped(job_id=job_id)
+    _watch(job)
+    return "queued again" if resumed else "running"
+
+
+def resume_stopped(*, user=None, job_id=None) -> int:
     """Queue again the imports whose worker stopped (their lease ran out and their task is not waiting in the
-    queue). The worker command calls this as it starts, the progress page for the person's own job."""
+    queue). The worker command calls this as it starts, each job's watch task just after its lease would run
+    out, the progress page for the person's own job."""
     now = timezone.now()
     jobs = ImportJob.objects.exclude(state__in=ENDED).filter(lease_until__lt=now)
     if user is not None:
         jobs = jobs.filter(owner=user)
+    if job_id is not None:
+        jobs = jobs.filter(pk=job_id)
     resumed = 0
     for job in jobs:
         if job.task_id and _task_waiting(job.task_id):
             continue
         # Only one of several callers at the same moment queues it: the lease moves on first. The stopped
         # worker's hold goes; were it only slow, its next step finds the job held by another and rolls back.
-        moved = ImportJob.objects.filter(pk=job.pk, lease_until=job.lease_until)
-        if moved.update(lease_until=now + _lease(), holder=None):
-            _enqueue(job)
-            resumed += 1
+        with transaction.atomic():
+            moved = ImportJob.objects.filter(pk=job.pk, lease_until=job.lease_until)
+            if moved.update(lease_until=now + _lease(), holder=None):
+                _enqueue(job)
+                resumed += 1
     return resumed
 
 
@@ -132,6 +159,9 @@ class JobSteps(Steps):
         fields["lease_until"] = timezone.now() + _lease()
         if not ImportJob.objects.filter(pk=self.job.pk, holder=self.holder).update(**fields):
             raise LeaseLost  # the write of this step rolls back with the transaction it is in
+
+    def alive(self, step: str) -> None:
+        self._save(step=step)
 
     def count(self, step: str, report: Report, *, settled: int) -> None:
         fields = {"step": step}
@@ -159,8 +189,9 @@ class JobSteps(Steps):
 
 def sealed_report(job: ImportJob, report: Report, message: str = "") -> str:
     kept = dataclasses.asdict(report)
-    kept["refused_total"] = len(report.refused)
+    kept["refused_total"] = len(report.refused) + report.refused_dropped
     kept["refused"] = report.refused[:REFUSED_KEPT]
+    kept["refused_dropped"] = kept["refused_total"] - len(kept["refused"])
     kept["message"] = message
     job.seal("report", json.dumps(kept), owner=job.owner)
     return job.report
@@ -177,13 +208,16 @@ def _loaded_report(job: ImportJob) -> Report:
     kept = report_of(job)
     if kept is None:
         return Report()
-    return Report(imported=kept["imported"], unchanged=kept["unchanged"], refused=kept["refused"])
+    return Report(
+        imported=kept["imported"], unchanged=kept["unchanged"], refused=kept["refused"],
+        refused_dropped=kept["refused_dropped"],
+    )  # fmt: skip
 
 
 @task
 def run_import(job_id: str) -> str:
-    """Run (or go on with) one import. Returns how it ended, in a word: the queue's table keeps no words of
-    the person's, so an exception never leaves this function with one."""
+    """Run (or go on with) one import. Returns how it ended, in a word. The queue's table keeps no words of the
+    person's: no exception leaves this function (a stop for good is recorded on the job instead)."""
     holder = uuid.uuid4()
     now = timezone.now()
     claimed = (
@@ -196,8 +230,9 @@ def run_import(job_id: str) -> str:
         return "held elsewhere or ended"
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
     if job.attempts > MAX_ATTEMPTS:
-        _stop(job, holder, "The import stopped several times part-way, so it was given up.")
-        return "given up"
+        return _stop(
+            job, holder, "The import stopped several times part-way, so it was given up.", "given up"
+        )
     try:
         data = parse(job.reveal("upload", owner=job.owner).encode("utf-8"))
         check_shape(data)
@@ -206,30 +241,40 @@ def run_import(job_id: str) -> str:
         return "lease lost"
     except IntegrityError:
         # Something saved in another window took a row this batch was writing; the batch rolled back. Checked
-        # again, that row is "already here": go on from the last step, with a fresh lease.
-        ImportJob.objects.filter(pk=job_id, holder=holder).update(holder=None)
-        _enqueue(job)
+        # again, that row is "already here": go on from the last step.
+        try:
+            with transaction.atomic():
+                if ImportJob.objects.filter(pk=job_id, holder=holder).update(holder=None):
+                    _enqueue(job)
+        except Exception:
+            return _stop(job, holder, "Something went wrong on our side.", "failed")
         return "collided, queued again"
-    except (ImportRefused, JournalLocked) as error:
-        _stop(
-            job,
-            holder,
-            str(error) if isinstance(error, ImportRefused) else "Your journal could not be opened.",
-        )
-        return "refused"
+    except ImportRefused as error:
+        return _stop(job, holder, str(error), "refused")
+    except JournalLocked:
+        return _stop(job, holder, "Your journal could not be opened.", "locked")
     except Exception as error:
         # The class only: an exception's message can hold a value from the file.
         logger.error("import job %s stopped: %s", job_id, type(error).__name__)
-        _stop(job, holder, "Something went wrong on our side.")
-        return "failed"
+        return _stop(job, holder, "Something went wrong on our side.", "failed")
     return "finished"
 
 
-def _stop(job: ImportJob, holder: uuid.UUID, message: str) -> None:
-    ImportJob.objects.filter(pk=job.pk, holder=holder).update(
-        state=State.FAILED, report=sealed_report(job, _loaded_report(job), message), upload="", holder=None,
-        finished_at=timezone.now(),
-    )  # fmt: skip
+def _stop(job: ImportJob, holder: uuid.UUID, message: str, outcome: str) -> str:
+    """End the job for good with `message`, keeping the report as last committed. Never raises: when even the
+    report can't be sealed (the journal's key can't be opened), the job ends without one."""
+    stopped = {"state": State.FAILED, "upload": "", "holder": None, "finished_at": timezone.now()}
+    try:
+        job.refresh_from_db()  # the report as committed, not as a rolled-back step left it in memory
+        stopped["report"] = sealed_report(job, _loaded_report(job), message)
+    except Exception as error:
+        logger.error("import job %s: its report could not be kept: %s", job.pk, type(error).__name__)
+        stopped["report"] = ""
+    try:
+        ImportJob.objects.filter(pk=job.pk, holder=holder).update(**stopped)
+    except Exception as error:
+        logger.error("import job %s could not be stopped: %s", job.pk, type(error).__name__)
+    return outcome
 
 
 def imports_purge() -> int:
@@ -240,4 +285,6 @@ def imports_purge() -> int:
         state__in=ENDED, finished_at__lt=now - dt.timedelta(days=KEPT_DAYS)
     ).delete()
     DBTaskResult.objects.finished().filter(finished_at__lt=now - dt.timedelta(days=KEPT_DAYS // 2)).delete()
+    # A task left running by a killed worker never finishes; its job was resumed by another task long since.
+    DBTaskResult.objects.running().filter(started_at__lt=now - dt.timedelta(days=KEPT_DAYS)).delete()
     return deleted

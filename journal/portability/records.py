@@ -4,6 +4,8 @@ the journal-date rule, and which record of a file became which row here (`Import
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass, field
 
@@ -26,6 +28,7 @@ class Report:
     imported: dict = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     unchanged: dict = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     refused: list = field(default_factory=list)
+    refused_dropped: int = 0  # refused records whose reasons were not kept (a long list, across a resume)
 
     def refuse(self, kind: str, index: int, reason: str) -> None:
         self.refused.append({"kind": kind, "number": index + 1, "reason": reason})
@@ -79,6 +82,16 @@ def remember(user, kind: str, source, target) -> None:
         ImportedRecord.objects.update_or_create(
             owner=user, kind=kind, source_id=source, defaults={"target_id": str(target)}
         )
+
+
+def source_of(record: dict) -> str:
+    """The record's id in the file; for a record without one, a fingerprint of its content, so that importing it
+    again (or resuming an import that stopped after writing it) adds it once."""
+    source = record.get("id")
+    if source:
+        return source
+    digest = hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return "content:" + digest.hexdigest()[:40]
 
 
 def canonical(value: str) -> str:

@@ -62,3 +62,17 @@ def test_the_report_puts_the_new_run_first_and_older_runs_under_one_heading(tmp_
     assert text.index("Setup two.") < text.index("Setup one.") < text.index(report.EARLIER)
     assert text.count(report.EARLIER) == 1
     assert "### 2026-01-01 — sqlite\n\nOld table." in text
+
+
+def test_portability_timings_import_through_the_background_path_and_leave_no_account(alice):
+    from journal.portability.timing import portability_timings
+    from tests.journal.test_data_ownership import seed_everything
+
+    seed_everything(alice)
+    people = get_user_model().objects.count()
+    timings = portability_timings(alice)
+    assert timings["json"]["bytes"] == timings["import page"]["bytes"] > 0
+    worker = timings["import worker"]
+    assert worker["outcome"] == "finished" and worker["refused"] == 0
+    assert worker["imported"]["checkins"] == 2 and worker["imported"]["reflections"] == 2
+    assert get_user_model().objects.count() == people

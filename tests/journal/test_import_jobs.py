@@ -4,6 +4,7 @@ adding anything twice."""
 
 import datetime as dt
 import io
+import json
 import logging
 import re
 
@@ -20,7 +21,8 @@ from journal.models import ImportedRecord, ImportJob, Reflection, SearchTerm
 from journal.portability import import_needs, imports, jobs
 from journal.portability.export import json_chunks
 from needs.models.needs import CheckIn, Need
-from tests.conftest import make_person, run_background_tasks
+from needs.privacy.crypto import JournalLocked
+from tests.conftest import run_background_tasks
 from tests.factories import make_import_job
 from tests.journal.test_data_ownership import comparable, exported, reauthenticated, seed_everything
 
@@ -66,7 +68,7 @@ def test_the_page_queues_the_import_shows_progress_then_the_report(client, alice
     assert (
         job.state == "finished"
         and job.upload == ""
-        and job.done == job.total == imports.records_in(__import__("json").loads(raw))
+        and job.done == job.total == imports.records_in(json.loads(raw))
     )
     finished = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "Import finished" in finished and "hx-trigger" not in finished  # polling stops
@@ -96,11 +98,13 @@ def test_a_worker_stopped_part_way_is_resumed_without_duplicates_and_with_the_wh
     alice, bob, monkeypatch
 ):
     seed_everything(bob)
-    for n in range(3):  # more reflections than one batch
-        seed_everything(make_person(f"more{n}@example.com"))
-    data_raw = export_file(bob)
+    data = json.loads(export_file(bob))
+    for reflection in data["reflections"]:  # a file may leave ids out: those are not written twice either
+        del reflection["id"]
+    data["checkins"] += [{"need": "no-such-need", "date": "2026-01-01", "score": 5}] * 2
     monkeypatch.setitem(imports.WRITE_BATCH, "reflections", 1)
-    job = jobs.import_start(user=alice, raw=data_raw)
+    monkeypatch.setattr(jobs, "REFUSED_KEPT", 1)  # the report keeps one reason, and counts both
+    job = jobs.import_start(user=alice, raw=json.dumps(data).encode())
     real_write = imports._reflections_write
     calls = []
 
@@ -120,18 +124,53 @@ def test_a_worker_stopped_part_way_is_resumed_without_duplicates_and_with_the_wh
     assert 0 < halfway < job.total
 
     monkeypatch.setattr(imports, "_reflections_write", real_write)
-    run_background_tasks()  # the lease has not run out: the job is still held
+    run_background_tasks(sweep=False)  # the lease has not run out: the job is still held
     job.refresh_from_db()
     assert job.state == "running" and job.done == halfway
-    with time_machine.travel(timezone.now() + dt.timedelta(seconds=61)):
-        run_background_tasks()
+    # Nobody watches the page and no worker starts: the job's own watch task, due just after the lease, resumes it.
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=62)):
+        run_background_tasks(sweep=False)
     job.refresh_from_db()
     assert job.state == "finished" and job.attempts == 2 and job.done == job.total
     report = jobs.report_of(job)
     assert report["imported"]["reflections"] == 2 and report["unchanged"]["reflections"] == 0
-    assert report["imported"]["checkins"] == 2 and report["refused_total"] == 0
+    assert (
+        report["imported"]["checkins"] == 2 and report["refused_total"] == 2 and len(report["refused"]) == 1
+    )
     assert comparable(exported(alice)) == comparable(exported(bob))
     assert owned_rows(alice) == owned_rows(bob) | {"ImportedRecord": owned_rows(alice)["ImportedRecord"]}
+    # The same file again adds nothing, ids or not.
+    again = imports.import_data(user=alice, data=data)
+    assert sum(again.imported.values()) == 0 and again.unchanged["reflections"] == 2
+
+
+def test_the_same_file_sent_from_two_windows_at_once_starts_one_import(alice, bob, monkeypatch):
+    seed_everything(bob)
+    raw = export_file(bob)
+    jobs.import_start(user=alice, raw=raw)
+    # The second window looked before the first one's job was there; the database still lets only one in.
+    monkeypatch.setattr(jobs, "current_job", lambda user: None)
+    with pytest.raises(jobs.AlreadyImporting):
+        jobs.import_start(user=alice, raw=raw)
+    assert ImportJob.objects.filter(owner=alice).count() == 1
+
+
+def test_a_journal_that_cannot_be_opened_stops_the_import_with_a_message(client, alice, bob, monkeypatch):
+    seed_everything(bob)
+    job = jobs.import_start(user=alice, raw=export_file(bob))
+
+    def locked(*args, **kwargs):
+        raise JournalLocked("a sealed text failed to open")
+
+    monkeypatch.setattr(ImportJob, "reveal", locked)
+    monkeypatch.setattr(ImportJob, "seal", locked)
+    assert jobs.run_import.call(str(job.pk)) == "locked"
+    monkeypatch.undo()
+    job.refresh_from_db()
+    assert job.state == "failed" and job.report == "" and job.upload == ""
+    client.force_login(alice)
+    html = client.get(reverse("journal:import_job", args=[job.pk])).content.decode()
+    assert "The import stopped" in html and "Something went wrong on our side." in html
 
 
 def test_a_collision_with_a_write_elsewhere_is_retried_and_finishes(alice, bob, monkeypatch):
@@ -213,5 +252,5 @@ def test_the_daily_clean_up_deletes_old_reports_and_finished_tasks(alice, bob):
     with time_machine.travel(timezone.now() + dt.timedelta(days=jobs.KEPT_DAYS + 1)):
         ImportJob.objects.filter(pk=recent.pk).update(finished_at=timezone.now() - dt.timedelta(days=2))
         call_command("purge_trash", stdout=io.StringIO())
-    assert not ImportJob.objects.filter(pk=job.pk).exists() and not DBTaskResult.objects.exists()
+    assert not ImportJob.objects.filter(pk=job.pk).exists() and not DBTaskResult.objects.finished().exists()
     assert ImportJob.objects.filter(pk=recent.pk).exists()  # ended 2 days before: kept for now
