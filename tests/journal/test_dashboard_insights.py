@@ -312,3 +312,26 @@ def test_a_month_of_insights_weighs_its_weeks_by_their_check_ins(alice):
         (dt.date(2026, 5, 11), 8.0),
         (dt.date(2026, 6, 1), 6.0),
     ]
+
+
+@pytest.mark.parametrize("by_ids", [True, False])
+def test_most_linked_counts_the_persons_live_reflections_of_the_period(alice, bob, monkeypatch, by_ids):
+    # Short periods read the reflections' ids first, long ones join: both give the same answer.
+    monkeypatch.setattr(insights, "LINKED_BY_IDS", 400 if by_ids else 0)
+    rest, heard = make_need(alice, "Rest"), make_need(alice, "Being heard", "emotional")
+    today = dt.date(2026, 6, 10)
+    for day in range(3):
+        make_reflection(
+            alice, body="x", date=today - dt.timedelta(days=day), needs=[rest, heard] if day else [rest]
+        )
+    make_reflection(alice, body="old", date=today - dt.timedelta(days=40), needs=[heard])
+    make_reflection(alice, body="gone", date=today, needs=[heard], trashed=True)
+    bobs = make_need(bob, "Bob's need")
+    make_reflection(bob, body="his", date=today, needs=[bobs])
+    got = insights.most_linked(alice, today - dt.timedelta(days=30), today)
+    assert [(row["need__name"], row["count"]) for row in got] == [("Rest", 3), ("Being heard", 2)]
+    everything = insights.most_linked(alice, None, today)
+    assert sorted((row["need__name"], row["count"]) for row in everything) == [
+        ("Being heard", 3),
+        ("Rest", 3),
+    ]
