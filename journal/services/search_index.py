@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from journal.models import Reflection, SearchTerm
 from needs.privacy.crypto import search_key_for, text_opener
@@ -174,9 +174,13 @@ def query_parse(text: str) -> Query:
     return Query(tuple(words[:QUERY_WORDS]), tuple(common))
 
 
-def _holding_every_word(terms: QuerySet, user, query: Query) -> QuerySet:
+def _wanted(user, query: Query) -> set[int]:
     fingerprint = _fingerprinter(search_key_for(user))
-    wanted = {fingerprint(word) for word in query.words}
+    return {fingerprint(word) for word in query.words}
+
+
+def _holding_every_word(terms: QuerySet, user, query: Query) -> QuerySet:
+    wanted = _wanted(user, query)
     rows = terms.filter(term__in=wanted).values("reflection_id")
     if len(wanted) == 1:
         return rows
@@ -187,6 +191,32 @@ def _holding_every_word(terms: QuerySet, user, query: Query) -> QuerySet:
 def matching_ids(*, user, query: Query) -> QuerySet:
     """The ids of the person's reflections that hold every query word, as a subquery (one SQL statement)."""
     return _holding_every_word(SearchTerm.objects.for_user(user), user, query)
+
+
+# Above this many matches, reading the person's reflections newest first and checking each costs less than
+# reading every match to sort them: a page then reads about as many rows as it shows.
+WALK_FROM = 500
+
+
+def matching(reflections: QuerySet, *, user, query: Query, count: int | None = None) -> QuerySet:
+    """`reflections` (the person's own) narrowed to those that hold every query word.
+
+    A search that finds many (`count`, from `matching_count`) checks each reflection's fingerprints as the
+    reflections are read newest first (the unique (reflection, term) index), and stops at the page's end: a
+    common word costs about what a page shows, however long the history. A rarer one starts from its
+    fingerprints (the (owner, term, reflection) index): it costs what it finds."""
+    if count is None or count <= WALK_FROM:
+        return reflections.filter(pk__in=matching_ids(user=user, query=query))
+    wanted = _wanted(user, query)
+    # By reflection alone: the outer rows are the person's, and naming the owner would read the table.
+    held = (
+        SearchTerm.objects.filter(reflection_id=OuterRef("pk"), term__in=wanted)
+        .order_by()
+        .values("reflection_id")
+        .annotate(found=Count("*"))
+        .values("found")[:1]
+    )
+    return reflections.alias(held=Subquery(held)).filter(held=len(wanted))
 
 
 def matching_count(*, user, query: Query) -> int:

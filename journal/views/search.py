@@ -58,12 +58,15 @@ def reflection_list(request):
     queryset = queryset.order_by("-date", "-created_at").prefetch_related(
         Prefetch("needs", queryset=Need.objects.only("id", "name", "category"))
     )
-    if found:
-        queryset = queryset.filter(pk__in=search_index.matching_ids(user=request.user, query=found))
-    paginator = Paginator(queryset, PAGE_SIZE)
+    count = None
     if found and not narrowed:
         # Counted in the index alone, so a word found in years of reflections costs no read of them.
-        paginator.count = search_index.matching_count(user=request.user, query=found)
+        count = search_index.matching_count(user=request.user, query=found)
+    if found:
+        queryset = search_index.matching(queryset, user=request.user, query=found, count=count)
+    paginator = Paginator(queryset, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
     page = paginator.get_page(request.GET.get("page"))
     if found:
         entries = search.search_matches(user=request.user, reflections=page, query=found)

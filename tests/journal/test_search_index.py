@@ -176,3 +176,32 @@ def test_the_migration_and_the_command_index_reflections_written_without_the_ind
     assert set(SearchTerm.objects.values_list("reflection_id", "term")) == indexed
     garden = terms_of(search_key_for(alice), "garden")
     assert SearchTerm.objects.filter(owner=alice, term__in=garden).count() == 3 * len(garden)
+
+
+@pytest.mark.parametrize("walk_from", [0, 10_000])
+def test_a_common_word_and_a_rare_one_give_the_same_pages_newest_first(
+    client, alice, bob, monkeypatch, walk_from
+):
+    # Past WALK_FROM matches the reflections are read newest first and each is checked; below, the matches are
+    # read from the index: the same pages either way.
+    from journal.services import search_index
+
+    monkeypatch.setattr(search_index, "WALK_FROM", walk_from)
+    _history(alice, 30)
+    _history(alice, 10, start=50, word="meadow")
+    _history(bob, 30)
+    index_rebuild(user=alice)
+    index_rebuild(user=bob)
+    gone = Reflection.objects.get(owner=alice, date=dt.date(2026, 6, 1) - dt.timedelta(days=1))
+    reflection_trash(reflection=gone)
+    client.force_login(alice)
+    first = client.get(LIST, {"q": "garden"})
+    assert first.context["page"].paginator.count == 29
+    titles = [e.reflection.reveal("title", owner=alice) for e in first.context["entries"]]
+    assert titles == ["Day 0"] + [f"Day {n}" for n in range(2, 21)]
+    second = client.get(LIST, {"q": "garden", "page": 2})
+    assert [e.reflection.reveal("title", owner=alice) for e in second.context["entries"]] == [
+        f"Day {n}" for n in range(21, 30)
+    ]
+    assert found(client, "garden meadow") == []  # every word must be there
+    assert found(client, "meadow rain")[:2] == ["Day 50", "Day 51"]
