@@ -59,6 +59,13 @@ class NeedForm(forms.ModelForm):
 
 
 class AdoptForm(forms.Form):
+    """Catalogue needs to adopt, ticked in the catalogue picker (`templates/needs/_catalogue_picker.html`).
+
+    The picker's Filter and Show-all buttons send this same form with `filter` (`1`, or `clear`), so a person
+    without JavaScript keeps their ticks while they narrow the list: such a send is never valid, and the view
+    shows the picker again with `query`.
+    """
+
     catalogue_needs = forms.ModelMultipleChoiceField(
         queryset=CatalogueNeed.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -77,3 +84,18 @@ class AdoptForm(forms.Form):
         self.fields["catalogue_needs"].queryset = CatalogueNeed.objects.filter(is_active=True).exclude(
             pk__in=adopted
         )
+
+    @property
+    def filtering(self) -> bool:
+        """Sent by the picker's Filter or Show-all button: show the list again, adopt nothing."""
+        return self.is_bound and "filter" in self.data
+
+    @property
+    def query(self) -> str:
+        """The search words the form was sent with ("" after Show all, or when it was not sent)."""
+        if not self.is_bound or self.data.get("filter") == "clear":
+            return ""
+        return str(self.data.get("q", ""))
+
+    def is_valid(self) -> bool:
+        return not self.filtering and super().is_valid()

@@ -1,17 +1,22 @@
 """Writes of needs (create, edit, archive, restore, delete, adopt from the catalogue), the starter catalogue,
-and needs annotated with their latest score."""
+the catalogue picker, and needs annotated with their latest score."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from needs.models.needs import CatalogueNeed, CheckIn, Need
+from needs.models.needs import CATEGORY_DESCRIPTIONS, CatalogueNeed, Category, CheckIn, Need
 from needs.services.derived import checkins_rebuild
+
+if TYPE_CHECKING:
+    from needs.forms.needs import AdoptForm
 
 CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "data" / "catalogue.json"
 
@@ -59,6 +64,114 @@ def needs_adopt(*, user, catalogue_needs: list[CatalogueNeed]) -> list[Need]:
         taken.add(item.name.lower())
     Need.objects.bulk_create(created)
     return created
+
+
+# --- The catalogue picker ------------------------------------------------------------------------
+
+# What each kind of need is, in a line: shown next to the picker's jump links.
+CATEGORY_KINDS = {
+    Category.MENTAL: "What your mind needs to stay clear, curious and your own.",
+    Category.PHYSICAL: "What your body needs to rest, move and feel safe.",
+    Category.SPIRITUAL: "What gives your days meaning and a sense of something larger.",
+    Category.EMOTIONAL: "What your feelings need to be noticed, shared and cared for.",
+}
+
+QUERY_LIMIT = 100  # characters of search words; longer adds nothing to a list of a few dozen names
+
+
+@dataclass
+class PickerSection:
+    """One category of the picker: its catalogue needs, and how many of them match the search."""
+
+    value: str
+    label: str
+    kind: str
+    description: str
+    items: list[CatalogueNeed]
+    shown: int
+
+
+@dataclass
+class CataloguePicker:
+    """What `templates/needs/_catalogue_picker.html` shows.
+
+    Every active catalogue need is listed, each marked `adopted` (already in the inventory), `chosen` (ticked,
+    not yet adopted), `shown` (matches the search) and given its `search_text`. Needs that do not match are
+    still listed, hidden, so a ticked one is still sent and the browser's live filter can bring it back.
+    """
+
+    sections: list[PickerSection]
+    query: str
+    total: int  # active catalogue needs, the person's own included
+    shown: int  # of them, how many match the search
+    chosen: int  # ticked and not yet the person's own
+    chosen_hidden: int  # of them, how many the search hides (still sent with the form)
+    errors: list[str] = field(default_factory=list)
+
+
+def search_text(*parts: str) -> str:
+    """Lower-case text a search matches against; the browser lower-cases the search words the same way."""
+    return " ".join(parts).replace("\u2019", "'").lower()
+
+
+def search_words(query: str) -> list[str]:
+    return search_text(query).split()
+
+
+def catalogue_picker(*, user, query: str = "", form: AdoptForm | None = None) -> CataloguePicker:
+    """The catalogue for `user` to choose from, filtered by the words of `query` (each word must appear in the
+    need's name, description or category).
+
+    `form`, the page's `AdoptForm`, gives the ticks it was sent with and its errors; when it was sent by the
+    picker's Filter or Show-all button, its posted search words stand in for `query`. Two queries, however large
+    the catalogue or the person's inventory.
+    """
+    chosen_ids: set[str] = set()
+    errors: list[str] = []
+    if form is not None and form.is_bound:
+        chosen_ids = {str(pk) for pk in (form["catalogue_needs"].value() or [])}
+        query = form.query
+        if not form.filtering:
+            errors = list(form.errors.get("catalogue_needs", []))
+    query = " ".join(query[:QUERY_LIMIT].split())
+    words = search_words(query)
+    adopted = set(
+        Need.objects.for_user(user)
+        .filter(catalogue_need__isnull=False)
+        .values_list("catalogue_need_id", flat=True)
+    )
+    items = list(CatalogueNeed.objects.filter(is_active=True).order_by("name"))
+    labels = dict(Category.choices)
+    grouped: dict[str, list[CatalogueNeed]] = {value: [] for value in Category.values}
+    for item in items:
+        if item.category not in grouped:
+            continue
+        item.adopted = item.pk in adopted
+        item.chosen = not item.adopted and str(item.pk) in chosen_ids
+        item.search_text = search_text(item.name, item.description, labels[item.category])
+        item.shown = all(word in item.search_text for word in words)
+        grouped[item.category].append(item)
+    sections = [
+        PickerSection(
+            value=value,
+            label=label,
+            kind=CATEGORY_KINDS[value],
+            description=CATEGORY_DESCRIPTIONS[value],
+            items=grouped[value],
+            shown=sum(item.shown for item in grouped[value]),
+        )
+        for value, label in Category.choices
+    ]
+    listed = [item for section in sections for item in section.items]
+    return CataloguePicker(
+        sections=sections,
+        query=query,
+        total=len(listed),
+        shown=sum(item.shown for item in listed),
+        chosen=sum(item.chosen for item in listed),
+        chosen_hidden=sum(item.chosen and not item.shown for item in listed),
+        errors=errors,
+    )
 
 
 # --- The person's own needs -----------------------------------------------------------------------

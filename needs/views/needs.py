@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from needs import charts, hooks
 from needs.forms.fields import posted
 from needs.forms.needs import AdoptForm, NeedForm
-from needs.models.needs import CatalogueNeed, Category, Need, by_category
+from needs.models.needs import Category, Need, by_category
 from needs.models.sharing import Statement
 from needs.privacy.crypto import reveal_each
 from needs.services import needs as needs_services
@@ -84,19 +84,8 @@ def catalogue(request):
             "Adjust how important each one is whenever you like.",
         )
         return redirect("needs:inventory")
-    adopted = set(
-        Need.objects.for_user(request.user)
-        .filter(catalogue_need__isnull=False)
-        .values_list("catalogue_need_id", flat=True)
-    )
-    selected = {str(pk) for pk in (form["catalogue_needs"].value() or [])}
-    items = list(CatalogueNeed.objects.filter(is_active=True).order_by("name"))
-    for item in items:
-        item.adopted = item.pk in adopted
-        item.selected = str(item.pk) in selected
-    return render(
-        request, "needs/catalogue_list.html", {"form": form, "groups": by_category(items, keep_empty=True)}
-    )
+    picker = needs_services.catalogue_picker(user=request.user, query=request.GET.get("q", ""), form=form)
+    return render(request, "needs/catalogue_list.html", {"picker": picker})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
