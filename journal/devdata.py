@@ -1,5 +1,4 @@
-"""Made-up data: the local demo account's history (`manage.py create_demo_account`), written through the
-same services as the pages, and the benchmark's years of journaling (`manage.py bench`), written in bulk."""
+"""Made-up data for the benchmark (`manage.py bench`) and the tests: years of journaling, written in bulk."""
 
 from __future__ import annotations
 
@@ -13,70 +12,10 @@ from django.db import transaction
 
 from journal.models import Reflection, SearchTerm
 from journal.services.derived import derived_rebuild_many
-from journal.services.reflections import reflection_save
 from journal.services.search_index import terms_of
-from journal.services.settings import settings_save
-from needs.models.needs import CatalogueNeed, Category, CheckIn, Need
+from needs.models.needs import Category, CheckIn, Need
 from needs.privacy.crypto import search_key_for
-from needs.services.accounts import local_today
-from needs.services.checkins import checkins_save
-from needs.services.needs import needs_adopt
 from needs.services.writes import rows_insert
-
-DEMO_NEEDS = [
-    "restful-sleep",
-    "moving-your-body",
-    "being-heard",
-    "room-to-think",
-    "moments-of-awe",
-    "belonging",
-]
-
-
-DEMO_REFLECTIONS = [
-    (1, "A slower Sunday", "Turned the phone off until noon. I noticed how much **quieter** my head gets."),
-    (6, "Asking for help", "I told a friend I needed someone to *just listen*. It was easier than I feared."),
-    (20, "", "Tired again. I keep saying yes to evening plans when what I need is an early night."),
-    (
-        45,
-        "Walk by the river",
-        "Forty minutes outside and the knot in my shoulders loosened.\n\n- more of this\n- less scrolling",
-    ),
-    (90, "Starting out", "First entry. Writing down what I need feels strange, and useful."),
-]
-
-
-DEMO_NOTES = ["A slow morning helped.", "Too many late nights this week.", "Long walk with a friend.", ""]
-
-
-def demo_data_create(*, user) -> str:
-    """Give the demo person 120 days of history. Idempotent: an account with needs is left alone."""
-    if Need.objects.for_user(user).exists():
-        return "sample data: already there"
-    settings_save(user=user, confirm_time_zone=True)
-    wanted = list(CatalogueNeed.objects.filter(slug__in=DEMO_NEEDS))
-    if len(wanted) < 4:
-        wanted = list(CatalogueNeed.objects.filter(is_active=True).order_by("category", "name")[::12][:6])
-    needs = needs_adopt(user=user, catalogue_needs=wanted)
-    rng = random.Random(7)  # the same history every time
-    today = local_today(user)
-    days: dict[dt.date, dict] = {}
-    for need_index, need in enumerate(needs):
-        level = 4 + need_index % 4
-        for back in range(120, -1, -1):
-            if rng.random() < 0.25:
-                continue
-            level = max(0, min(10, level + rng.choice([-1, 0, 0, 1]) + (1 if back < 40 and level < 6 else 0)))
-            note = rng.choice(DEMO_NOTES) if back % 9 == 0 else ""
-            days.setdefault(today - dt.timedelta(days=back), {})[need] = (level, note)
-    checkins = sum(checkins_save(user=user, date=date, ratings=ratings) for date, ratings in days.items())
-    for back, title, body in DEMO_REFLECTIONS:
-        data = {"date": today - dt.timedelta(days=back), "title": title, "body": body}
-        data["anxiety"], data["confidence"] = rng.randint(2, 7), rng.randint(3, 8)
-        data["needs"] = rng.sample(needs, k=min(2, len(needs)))
-        reflection_save(user=user, reflection=Reflection(owner=user), data=data)
-    return f"sample data: {len(needs)} needs, {checkins} check-ins, {len(DEMO_REFLECTIONS)} reflections"
-
 
 WORDS = (
     "quiet morning walk tired rested friend listened work deadline sleep early late coffee rain sun garden "
