@@ -1,5 +1,5 @@
-"""Site pages that belong to no subject: the front page for visitors (landing), privacy, error pages, CSRF
-failure and the 503 page."""
+"""Site pages that belong to no subject: the front page for visitors (landing), privacy, "When you need more than
+a journal", error pages, CSRF failure and the 503 page."""
 
 import sys
 from functools import wraps
@@ -51,6 +51,13 @@ def privacy(request):
         "key_destroyed_within_days": settings.ATTUNE_KEY_RETIREMENT_DAYS,
     }
     return render(request, "privacy.html", context)
+
+
+@require_safe
+@login_not_required
+def more_help(request):
+    """Where to find people who can help: open to anyone, signed in or not, as someone may need it in a hurry."""
+    return render(request, "more_help.html")
 
 
 @login_not_required

@@ -17,6 +17,7 @@ admin.site.index_title = "Catalogue and prompts"
 urlpatterns = [
     path("", pages.front_page(home.home), name="home"),
     path("privacy/", pages.privacy, name="privacy"),
+    path("more-help/", pages.more_help, name="more_help"),
     path("", include("journal.urls")),
     path("needs/", include("needs.urls")),
     path("sharing/", include("needs.sharing_urls")),

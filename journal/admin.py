@@ -11,10 +11,27 @@ from journal.models import Prompt
 admin.site.unregister(DBTaskResult)
 
 
+def where_shown(prompt: Prompt) -> str:
+    if prompt.needs_relationship:
+        return "only next to a relationship"
+    if not prompt.daily_pick:
+        return "only where someone looks for it, never a question of the day"
+    return "can be a question of the day"
+
+
 @admin.register(Prompt)
 class PromptAdmin(admin.ModelAdmin):
-    list_display = ["text", "step", "category", "is_active", "answered"]
-    list_filter = ["step", "category", "is_active"]
+    list_display = [
+        "text",
+        "step",
+        "category",
+        "is_active",
+        "daily_pick",
+        "needs_relationship",
+        "points_to_help",
+        "answered",
+    ]
+    list_filter = ["step", "category", "is_active", "daily_pick", "needs_relationship", "points_to_help"]
     search_fields = ["text", "follow_up", "slug"]
     readonly_fields = ["preview", "answered", "created_at", "updated_at"]
     fields = [
@@ -23,6 +40,9 @@ class PromptAdmin(admin.ModelAdmin):
         "category",
         "step",
         "is_active",
+        "daily_pick",
+        "needs_relationship",
+        "points_to_help",
         "slug",
         "preview",
         "answered",
@@ -44,11 +64,15 @@ class PromptAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "Save to see a preview."
         return format_html(
-            '<div class="prompt-preview"><p><strong>{}</strong></p><p>{}</p><p>{} · {}</p></div>',
+            '<div class="prompt-preview"><p><strong>{}</strong></p><p>{}</p>{}<p>{} · {} · {}</p></div>',
             obj.text,
             obj.follow_up or "(no follow-up question)",
+            format_html("<p>{}</p>", "With a link to “When you need more than a journal”.")
+            if obj.points_to_help
+            else "",
             obj.get_step_display(),
             obj.get_category_display() or "any category",
+            where_shown(obj),
         )
 
     @admin.action(description="Make the selected prompts active")

@@ -25,6 +25,14 @@ class Step(models.TextChoices):
     STEPPING_BACK = "stepping_back", "Stepping back"
 
 
+class PromptQuerySet(models.QuerySet):
+    def daily(self):
+        """Prompts fit to arrive unasked, with no particular person in view: the question of the day, "another
+        question", a suggestion next to a need. Not those that speak of someone, nor those kept for a moment
+        the person chose (a question about safety must never be a random pick)."""
+        return self.filter(is_active=True, daily_pick=True, needs_relationship=False)
+
+
 class Prompt(models.Model):
     """A staff-curated reflection prompt."""
 
@@ -34,14 +42,40 @@ class Prompt(models.Model):
     category = models.CharField(max_length=12, choices=Category.choices, blank=True)
     step = models.CharField(max_length=16, choices=Step.choices)
     is_active = models.BooleanField("active", default=True)
+    daily_pick = models.BooleanField(
+        "offer as a daily question",
+        default=True,
+        help_text="Can arrive unasked, as someone’s question of the day or when they ask for another. Turn this "
+        "off for a question that is too heavy to meet by chance: it is then shown only where someone goes "
+        "looking for it, such as next to a relationship.",
+    )
+    needs_relationship = models.BooleanField(
+        "needs a relationship in view",
+        default=False,
+        help_text="The question speaks of one particular person (“this person”, “them”), so it only makes sense "
+        "next to a relationship. It is never a question of the day.",
+    )
+    points_to_help = models.BooleanField(
+        "point to “When you need more than a journal”",
+        default=False,
+        help_text="Wherever the question is shown, a link to the page about finding help in person goes with "
+        "it. For questions about safety, harm or fear of someone.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PromptQuerySet.as_manager()
 
     class Meta:
         ordering = ["step", "category", "text"]
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def fits_a_day(self) -> bool:
+        """Whether it may arrive unasked, as `Prompt.objects.daily()` chooses."""
+        return self.is_active and self.daily_pick and not self.needs_relationship
 
 
 class PersonalPrompt(SealedFieldsMixin, OwnedModel):

@@ -10,6 +10,7 @@ from tests.urlwalk import all_urls
 PUBLIC = {
     "home",  # the landing page
     "privacy",
+    "more_help",  # where to find help in person: someone in trouble must not have to sign in to read it
     "journal:goodbye",
     "card_public",  # a needs card: the unguessable token is the key (tests/needs/test_cards.py)  # shown after an account is deleted, to someone no longer signed in
     "journal:unsubscribe",  # one-click unsubscribe from an email: the signed token is the authorisation

@@ -15,11 +15,17 @@ from django.db.models import Sum
 from journal.models import PersonalPrompt, Prompt, PromptShown, Step
 from needs.models.derived import CheckInDay
 from needs.models.needs import Category
+from needs.models.relationships import Relationship
+from needs.services.accounts import local_date_of, profile_for
 
 PROMPTS_FILE = Path(__file__).resolve().parent.parent / "data" / "prompts.json"
 
 
 # --- Starter prompts ------------------------------------------------------------------------------
+
+
+# The starter file's word on where a question may appear, and the value of each flag that takes more care.
+CAREFUL_FLAGS = {"daily_pick": False, "needs_relationship": True, "points_to_help": True}
 
 
 def prompts_load(*, path: Path = PROMPTS_FILE) -> int:
@@ -33,12 +39,39 @@ def prompts_load(*, path: Path = PROMPTS_FILE) -> int:
             follow_up=e.get("follow_up", ""),
             category=e.get("category") or "",
             step=e["step"],
+            **{flag: e.get(flag, not careful) for flag, careful in CAREFUL_FLAGS.items()},
         )
         for e in entries
         if e["slug"] not in existing
     ]
     Prompt.objects.bulk_create(new)
     return len(new)
+
+
+def prompts_take_care(*, path: Path = PROMPTS_FILE) -> int:
+    """Bring the starter prompts already here up to the care the starter file asks for (by slug): keep a
+    question from arriving unasked, tie it to a relationship, point it to help. Only ever towards more care, so
+    a flag staff set is never cleared and a question about safety never becomes a random pick again on a
+    deploy. A follow-up is replaced only while it still reads as an earlier starter version
+    (`follow_up_was`): one staff rewrote is theirs. Returns how many prompts changed."""
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    wanted = {
+        e["slug"]: e for e in entries if e.get("follow_up_was") or any(flag in e for flag in CAREFUL_FLAGS)
+    }
+    changed = 0
+    for prompt in Prompt.objects.filter(slug__in=wanted):
+        entry, fields = wanted[prompt.slug], []
+        for flag, careful in CAREFUL_FLAGS.items():
+            if entry.get(flag) == careful and getattr(prompt, flag) != careful:
+                setattr(prompt, flag, careful)
+                fields.append(flag)
+        if prompt.follow_up in entry.get("follow_up_was", ()):
+            prompt.follow_up = entry["follow_up"]
+            fields.append("follow_up")
+        if fields:
+            prompt.save(update_fields=[*fields, "updated_at"])
+            changed += 1
+    return changed
 
 
 # --- A person's own prompts ------------------------------------------------------------------------
@@ -84,6 +117,11 @@ class DailyPrompt:
         return Category(self.category).label if self.category else ""
 
     @property
+    def points_to_help(self) -> bool:
+        """Whether "When you need more than a journal" goes with it. A person's own question never asks."""
+        return bool(self.prompt and self.prompt.points_to_help)
+
+    @property
     def query(self) -> str:
         """How the reflection form is asked to answer it."""
         if self.prompt:
@@ -112,14 +150,67 @@ def category_weights(*, user, today: dt.date) -> dict[str, float]:
     return defaultdict(lambda: 3.0, weights)
 
 
-def _pool(user) -> list[tuple[str, object]]:
-    staff = [("p", p) for p in Prompt.objects.filter(is_active=True)]
+# The first weeks. Day 1 is the day the person joined, by their own calendar. Naming one's needs comes first,
+# then saying them and being patient with change, then the daily quiet; stepping back from someone waits until
+# there is someone in view (a relationship) or four weeks have passed. Each tuple is what to offer when the one
+# before has nothing left in this cycle; a person's own prompts are always in.
+FIRST_WEEK = (Step.HONESTY,)
+SECOND_WEEK = (Step.HONESTY, Step.OPENNESS, Step.PATIENCE)
+FROM_THIRD_WEEK = (*SECOND_WEEK, Step.TIME_ALONE)
+WITH_STEPPING_BACK = (*FROM_THIRD_WEEK, Step.STEPPING_BACK)
+STEPPING_BACK_WITH_A_RELATIONSHIP_FROM_DAY = 15
+STEPPING_BACK_FOR_EVERYONE_FROM_DAY = 29
+
+
+def day_with_attune(*, user, today: dt.date) -> int:
+    """Which day of the person's time with Attune `today` is: 1 on the day they joined."""
+    joined = local_date_of(user.date_joined, profile_for(user))
+    return max(1, (today - joined).days + 1)
+
+
+def plan_steps(*, user, today: dt.date) -> list[tuple[str, ...]]:
+    """The steps the question of the day may come from, narrowest first; the last holds every step allowed."""
+    day = day_with_attune(user=user, today=today)
+    if day <= 7:
+        return [FIRST_WEEK, SECOND_WEEK, FROM_THIRD_WEEK]
+    if day <= 14:
+        return [SECOND_WEEK, FROM_THIRD_WEEK]
+    if day >= STEPPING_BACK_FOR_EVERYONE_FROM_DAY or (
+        day >= STEPPING_BACK_WITH_A_RELATIONSHIP_FROM_DAY and Relationship.objects.for_user(user).exists()
+    ):
+        return [WITH_STEPPING_BACK]
+    return [FROM_THIRD_WEEK]
+
+
+def _key(kind: str, prompt) -> tuple[str, object]:
+    return (kind, prompt.pk)
+
+
+def _shown_key(shown: PromptShown) -> tuple[str, object]:
+    return ("p", shown.prompt_id) if shown.prompt_id else ("o", shown.personal_prompt_id)
+
+
+def _pool(user, *, steps: tuple[str, ...]) -> list[tuple[str, object]]:
+    # Only prompts that may arrive unasked: none that speaks of someone no one is looking at.
+    staff = [("p", p) for p in Prompt.objects.daily().filter(step__in=steps)]
     own = [("o", p) for p in PersonalPrompt.objects.for_user(user).filter(is_active=True)]
     return staff + own
 
 
+def _offer(pool, stages: list[tuple[str, ...]], *, skip: set) -> list[tuple[str, object]]:
+    """The prompts of the narrowest stage that still has one not in `skip`."""
+    for steps in stages:
+        found = [
+            (kind, p) for kind, p in pool if (kind == "o" or p.step in steps) and _key(kind, p) not in skip
+        ]
+        if found:
+            return found
+    return []
+
+
 def _choose(*, user, today: dt.date, exclude_current: PromptShown | None) -> PromptShown | None:
-    pool = _pool(user)
+    stages = plan_steps(user=user, today=today)
+    pool = _pool(user, steps=stages[-1])
     if not pool:
         return None
     history = PromptShown.objects.for_user(user)
@@ -128,12 +219,11 @@ def _choose(*, user, today: dt.date, exclude_current: PromptShown | None) -> Pro
         ("p", pid) if pid else ("o", oid)
         for pid, oid in history.filter(cycle=cycle).values_list("prompt_id", "personal_prompt_id")
     }
-    candidates = [(kind, p) for kind, p in pool if (kind, p.pk) not in used]
+    candidates = _offer(pool, stages, skip=used)
     if not candidates:  # the whole pool has been offered: start again, but not with the latest prompt
         cycle += 1
         latest = exclude_current or history.order_by("-id").first()
-        current = latest and (latest.prompt_id or latest.personal_prompt_id)
-        candidates = [(kind, p) for kind, p in pool if p.pk != current] or pool
+        candidates = _offer(pool, stages, skip={_shown_key(latest)} if latest else set()) or pool
     weights = category_weights(user=user, today=today)
     rng = random.Random(f"{user.pk}:{today.isoformat()}:{history.count()}")  # noqa: S311 - not security
     kind, chosen = rng.choices(
@@ -157,7 +247,8 @@ def prompt_of_the_day(*, user, today: dt.date) -> DailyPrompt | None:
         .order_by("-id")
         .first()
     )
-    if shown is None:
+    if shown is None or (shown.prompt and not shown.prompt.fits_a_day):
+        # Staff may have taken today's question out of the daily pool since it was chosen: choose again.
         with transaction.atomic():
             shown = _choose(user=user, today=today, exclude_current=None)
     return daily_prompt(shown, user=user) if shown else None

@@ -65,17 +65,20 @@ def _initial_for_new(request, today):
     return initial
 
 
-def _prompt_shown(form) -> str:
-    """The question the form answers, to show above the text box."""
+def _prompt_shown(form) -> dict:
+    """The question the form answers, to show above the text box, and whether the page about finding help in
+    person goes with it."""
     prompt = form["prompt"].value()
     personal = form["personal_prompt"].value()
     if prompt:
         found = first_or_none(Prompt.objects.all(), getattr(prompt, "pk", prompt))
-        return found.text if found else ""
-    if personal:
+        if found:
+            return {"prompt_text": found.text, "prompt_points_to_help": found.points_to_help}
+    elif personal:
         found = first_or_none(PersonalPrompt.objects.for_user(form.owner), getattr(personal, "pk", personal))
-        return found.reveal_all(owner=form.owner).text if found else ""
-    return ""
+        if found:
+            return {"prompt_text": found.reveal_all(owner=form.owner).text}
+    return {"prompt_text": ""}
 
 
 def _draft_data(draft, *, user) -> QueryDict:
@@ -128,7 +131,7 @@ def _edit_page(request, reflection, form, *, conflict=None, pending=None):
             "reflection": reflection,
             "conflict": conflict,
             "pending_draft": pending,
-            "prompt_text": _prompt_shown(form),
+            **_prompt_shown(form),
             "form_action": reverse("journal:reflection_edit", args=[reflection.pk]),
             "draft_url": reverse("journal:draft_save") + f"?reflection={reflection.pk}",
         },
@@ -186,7 +189,7 @@ def reflection_create(request):
         "journal/reflection_form.html",
         {
             "form": form,
-            "prompt_text": _prompt_shown(form),
+            **_prompt_shown(form),
             "drafts": unsaved,
             "draft_url": reverse("journal:draft_save"),
             "recovered": recovered is not None,
