@@ -2,11 +2,26 @@
 
 from django.urls import path
 
-from journal.views import account_data, calendar, drafts, insights, prompts, reflections, search, settings
+from journal.views import (
+    account_data,
+    calendar,
+    drafts,
+    insights,
+    prompts,
+    reflections,
+    search,
+    settings,
+    welcome,
+)
 
 app_name = "journal"
 
 urlpatterns = [
+    path("welcome/", welcome.welcome, name="welcome"),
+    path("welcome/needs/", welcome.welcome_needs, name="welcome_needs"),
+    path("welcome/check-in/", welcome.welcome_checkin, name="welcome_checkin"),
+    path("welcome/write/", welcome.welcome_write, name="welcome_write"),
+    path("welcome/skip/", welcome.welcome_skip, name="welcome_skip"),
     path("settings/", settings.settings_page, name="settings"),
     path("settings/data/", account_data.data_page, name="data"),
     path("settings/data/export.json", account_data.export_json, name="export_json"),

@@ -58,6 +58,18 @@ def _app_visits(acct: Account) -> dict[str, list[Visit]]:
     return {
         "home": [Visit(u("home")), Visit(u("home"), htmx=True), Visit(u("home"), "anonymous")],
         "privacy": [Visit(u("privacy")), Visit(u("privacy"), "anonymous")],
+        "more_help": [Visit(u("more_help")), Visit(u("more_help"), "anonymous")],
+        # The welcome path is done for alice: each page leads home (tests/journal/test_welcome.py walks it).
+        **{
+            name: [Visit(u(name), status=302)]
+            for name in (
+                "journal:welcome",
+                "journal:welcome_needs",
+                "journal:welcome_checkin",
+                "journal:welcome_write",
+            )
+        },
+        "journal:welcome_skip": [Visit(u("journal:welcome_skip"), post={"step": "intro"}, status=302)],
         "journal:settings": [Visit(u("journal:settings"))],
         "journal:data": [Visit(u("journal:data"))],
         "journal:export_json": [

@@ -85,7 +85,7 @@ def dashboard(*, user, today: dt.date) -> dict:
     low = running_low(needs=needs, recent=recent_rows, today=today, threshold=profile.low_score_threshold)
     low_items = []
     if low:
-        prompts = list(Prompt.objects.filter(is_active=True, step__in=[Step.OPENNESS, Step.STEPPING_BACK]))
+        prompts = list(Prompt.objects.daily().filter(step__in=[Step.OPENNESS, Step.STEPPING_BACK]))
         low_items = [{"need": need, "prompt": _prompt_for(need, prompts, today)} for need in low]
     recent = reveal_each(
         Reflection.objects.for_user(user).live().order_by("-date", "-created_at")[:5], owner=user

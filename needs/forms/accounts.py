@@ -6,7 +6,7 @@ import datetime as dt
 
 from django import forms
 
-from needs.models.accounts import Profile, time_zone_choices
+from needs.models.accounts import Profile, WelcomeStep, time_zone_choices
 
 
 class TimeZoneField(forms.ChoiceField):
@@ -27,7 +27,12 @@ class SignupExtraForm(forms.Form):
     def signup(self, request, user) -> None:
         chosen = self.cleaned_data.get("time_zone")
         Profile.objects.update_or_create(
-            owner=user, defaults={"time_zone": chosen or "UTC", "time_zone_confirmed": bool(chosen)}
+            owner=user,
+            defaults={
+                "time_zone": chosen or "UTC",
+                "time_zone_confirmed": bool(chosen),
+                "welcome_step": WelcomeStep.INTRO,
+            },
         )
 
 

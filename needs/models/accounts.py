@@ -21,6 +21,16 @@ class ColourMode(models.TextChoices):
     DARK = "dark", "Dark"
 
 
+class WelcomeStep(models.TextChoices):
+    """Where a newcomer is in the first-run path (the welcome pages). Everyone else is DONE."""
+
+    INTRO = "intro", "The idea"
+    NEEDS = "needs", "Choosing needs"
+    CHECKIN = "checkin", "The first check-in"
+    WRITE = "write", "The first reflection"
+    DONE = "done", "Done or skipped"
+
+
 class Profile(models.Model):
     """A person's preferences. Created at sign-up (time zone proposed by the browser) or on first use."""
 
@@ -43,6 +53,10 @@ class Profile(models.Model):
     show_streak = models.BooleanField("show my current run of days", default=True)
     colour_mode = models.CharField(
         "colours", max_length=8, choices=ColourMode.choices, default=ColourMode.AUTO
+    )
+    # Sign-up starts the welcome at INTRO; people who never signed up through the form never see it.
+    welcome_step = models.CharField(
+        max_length=8, choices=WelcomeStep.choices, default=WelcomeStep.DONE, editable=False
     )
 
     objects = OwnedQuerySet.as_manager()
