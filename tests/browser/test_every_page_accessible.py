@@ -30,7 +30,7 @@ def test_remaining_pages_have_no_axe_violations(page, live_server):
     reflection = make_reflection(person, title="A day", body="Some *words*.", needs=[need])
     rel = make_relationship(person, "Sam")
 
-    for path in (reverse("privacy"), "/no-such-page/", "/c/not-a-real-card-token-at-all/",
+    for path in (reverse("privacy"), reverse("more_help"), "/no-such-page/", "/c/not-a-real-card-token-at-all/",
                  reverse("journal:unsubscribe", args=[unsubscribe_token(person.pk, "daily")])):  # fmt: skip
         page.goto(base + path)
         assert_accessible(page)
