@@ -15,7 +15,13 @@ from journal.models import Prompt, PromptShown, Step
 from journal.services.prompts import PROMPTS_FILE, day_with_attune, prompt_another, prompt_of_the_day
 from needs.models.relationships import RelationshipRating
 from needs.services.accounts import profile_for
-from tests.factories import make_need, make_personal_prompt, make_relationship, sign_in_with_second_factor
+from tests.factories import (
+    make_checkin,
+    make_need,
+    make_personal_prompt,
+    make_relationship,
+    sign_in_with_second_factor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -355,3 +361,18 @@ def test_staff_see_filter_and_edit_the_flags_in_the_admin(staff_client):
         "only next to a relationship" in change
         and "With a link to “When you need more than a journal”." in change
     )
+
+
+def test_a_need_running_low_is_never_paired_with_a_question_kept_out_of_the_daily_pick(client, alice):
+    need = make_need(alice, "Rest", category="physical")
+    today = dt.date.today()
+    for back in range(16):
+        make_checkin(alice, need, today - dt.timedelta(days=back), 2)
+    staff("about-them", Step.OPENNESS, category="physical", needs_relationship=True, daily_pick=False)
+    staff("heavy", Step.STEPPING_BACK, category="physical", daily_pick=False, points_to_help=True)
+    client.force_login(alice)
+    page = client.get("/").content.decode()
+    assert "Needs that could use some care" in page
+    assert "about-them?" not in page and "heavy?" not in page
+    staff("ask-for-rest", Step.OPENNESS, category="physical")
+    assert "ask-for-rest?" in client.get("/").content.decode()
