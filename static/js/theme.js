@@ -18,6 +18,9 @@
     document.documentElement.setAttribute("data-colour-mode", mode);
   }
   apply(stored());
+  // Parts that need JavaScript (the colour menu) are shown by CSS from the first paint, so nothing moves
+  // when the rest of the scripts load.
+  document.documentElement.classList.add("js");
   window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function () {
     apply(stored());
   });
