@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from journal.models import Prompt, Reflection, ReflectionDay, Step
 from journal.services.calendar import on_this_day
 from journal.services.prompts import prompt_of_the_day
+from journal.services.welcome import greeting
 from needs.models.derived import CheckInDay
 from needs.models.needs import CheckIn
 from needs.privacy.crypto import reveal_each
@@ -87,13 +88,15 @@ def dashboard(*, user, today: dt.date) -> dict:
     if low:
         prompts = list(Prompt.objects.daily().filter(step__in=[Step.OPENNESS, Step.STEPPING_BACK]))
         low_items = [{"need": need, "prompt": _prompt_for(need, prompts, today)} for need in low]
+    active = activity_dates(user, today=today)
     recent = reveal_each(
         Reflection.objects.for_user(user).live().order_by("-date", "-created_at")[:5], owner=user
     )
     return {
         "prompt": prompt_of_the_day(user=user, today=today),
         "quick_rows": rows,
-        "consistency": consistency(activity_dates(user, today=today), today=today),
+        "consistency": consistency(active, today=today),
+        "greeting": greeting(user, today=today, active=active),
         "show_streak": profile.show_streak,
         "low_needs": low_items,
         "threshold": profile.low_score_threshold,

@@ -69,10 +69,12 @@ def welcome_finish(*, user) -> None:
     welcome_advance(user=user, past=WelcomeStep.WRITE)
 
 
-def greeting(user, *, today: dt.date) -> str:
-    """ "Welcome" on the day a person joined, "Welcome back" on every day after."""
+def greeting(user, *, today: dt.date, active: set[dt.date]) -> str:
+    """The home page's heading: "Welcome" on a newcomer's first day; "Welcome back" on every day after, and to
+    anyone who brought days from before (`active`: the person's days with a check-in or a reflection)."""
     joined = local_date_of(user.date_joined, profile_for(user))
-    return "Welcome" if joined >= today else "Welcome back"
+    first_day = joined >= today and not any(day < today for day in active)
+    return "Welcome" if first_day else "Welcome back"
 
 
 def first_question(*, user, today: dt.date) -> DailyPrompt | None:

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from journal.services.home import dashboard
-from journal.services.welcome import URL_NAMES, current_step, greeting
+from journal.services.welcome import URL_NAMES, current_step
 from needs.models.accounts import WelcomeStep
 from needs.services.accounts import local_today
 
@@ -15,5 +15,4 @@ def home(request):
     if step != WelcomeStep.DONE:  # a newcomer part-way through the welcome goes back to where they were
         return redirect(URL_NAMES[step])
     today = local_today(request.user)
-    context = dashboard(user=request.user, today=today) | {"greeting": greeting(request.user, today=today)}
-    return render(request, "journal/home.html", context)
+    return render(request, "journal/home.html", dashboard(user=request.user, today=today))

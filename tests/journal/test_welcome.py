@@ -16,7 +16,7 @@ from needs.models.accounts import Profile, WelcomeStep
 from needs.models.needs import CatalogueNeed, Category, CheckIn, Need
 from needs.services.accounts import profile_for
 from tests.conftest import make_person
-from tests.factories import make_need
+from tests.factories import make_checkin, make_need
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +244,9 @@ def test_welcome_the_first_day_and_welcome_back_after(client, newcomer):
     assert '<h1 class="h2">Welcome</h1>' in client.get("/").content.decode()
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=1)):
         assert '<h1 class="h2">Welcome back</h1>' in client.get("/").content.decode()
+
+
+def test_someone_who_brought_earlier_days_is_welcomed_back_on_their_first_day(client, alice):
+    make_checkin(alice, make_need(alice, "Rest"), dt.date.today() - dt.timedelta(days=40), 6)
+    client.force_login(alice)
+    assert '<h1 class="h2">Welcome back</h1>' in client.get("/").content.decode()
