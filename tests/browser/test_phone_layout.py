@@ -6,9 +6,11 @@ each as the person who sees it: a visitor, a brand-new person with no data, and 
 (downloads), and the staff admin (Django's own screens, not Attune's layout). One browser context per
 viewport; people are switched by their session cookie, so nobody signs in through the form.
 
-Also here: layout shift (CLS) on the landing page and the signed-in home page, measured by the browser.
+The same checks run on the pages the demo's year fills (`create_demo_account`: a year of check-ins,
+reflections, relationships and a partner). Also here: layout shift (CLS) on the landing page and the signed-in home page, measured by the browser.
 """
 
+import io
 import re
 import time
 
@@ -16,11 +18,16 @@ import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from journal.management.commands.create_demo_account import DEMO_EMAIL, PARTNER_EMAIL
 from needs.charts import RANGES
+from needs.models.needs import Need
+from needs.models.relationships import Relationship
+from needs.models.sharing import Connection
 from needs.services.accounts import local_today
 from tests.browser.helpers import assert_accessible
 from tests.conftest import make_person
@@ -262,3 +269,63 @@ def test_a_first_days_pages_fit_a_phone(page, live_server):
             wide[address] = f"{scroll_width} px ({', '.join(what)})"
     assert wide == {}, f"pages wider than the phone's {PHONE['width']} px: {wide}"
     assert_accessible(page)  # the last insights page, with its tables
+
+
+# --- The demo's year ----------------------------------------------------------------------------------
+
+
+def _demo_pages(demo, partner) -> list[str]:
+    """Every page the demo person's year fills: charts over each range, a year of journal, each need and
+    relationship, the cards and the partner exchange."""
+    pages = [
+        reverse("home"),
+        reverse("journal:reflection_list"),
+        reverse("journal:reflection_list") + "?q=pottery",
+        reverse("journal:calendar"),
+        reverse("journal:weekly_review"),
+        reverse("needs:inventory"),
+        reverse("needs:checkin"),
+        reverse("needs:wheel"),
+        reverse("needs:relationships"),
+        reverse("sharing:cards"),
+        reverse("sharing:partners"),
+        reverse("sharing:love_profile"),
+    ]
+    pages += [reverse("journal:insights") + f"?range={key}" for key in RANGES]
+    pages += [
+        reverse("needs:need_detail", args=[pk])
+        for pk in Need.objects.for_user(demo).values_list("pk", flat=True)
+    ]
+    for rel in Relationship.objects.for_user(demo):
+        pages += [
+            reverse("needs:relationship_detail", args=[rel.pk]),
+            reverse("needs:pause_plan", args=[rel.pk]),
+        ]
+    pages += [
+        reverse("sharing:partner_detail", args=[c.pk]) for c in Connection.objects.for_participant(demo)
+    ]
+    return pages
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone-360x740", "desktop-1280x900"])
+def test_the_demo_years_pages_fit_the_screen_and_pass_axe(page, live_server, settings, viewport):
+    settings.DEBUG = True  # the demo exists only in local mode
+    call_command("load_starter_content", verbosity=0)
+    call_command("create_demo_account", stdout=io.StringIO())
+    settings.DEBUG = False
+    people = get_user_model().objects
+    demo, partner = people.get(email=DEMO_EMAIL), people.get(email=PARTNER_EMAIL)
+    pages = _demo_pages(demo, partner)
+    assert len(pages) > 30
+    page.set_viewport_size(viewport)
+    problems: list[str] = []
+    for who, addresses in ((demo, pages), (partner, [reverse("home"), reverse("sharing:partners")])):
+        page.context.clear_cookies()
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": _session_cookie(who), "url": live_server.url}]
+        )
+        for address in addresses:
+            problems += _check_page(page, address, viewport, axe=True)
+    assert not problems, (
+        f"{len(problems)} problems at {viewport['width']}×{viewport['height']}:\n" + "\n".join(problems)
+    )
