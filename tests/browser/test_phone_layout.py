@@ -7,7 +7,8 @@ each as the person who sees it: a visitor, a brand-new person with no data, and 
 viewport; people are switched by their session cookie, so nobody signs in through the form.
 
 The same checks run on the pages the demo's year fills (`create_demo_account`: a year of check-ins,
-reflections, relationships and a partner). Also here: layout shift (CLS) on the landing page and the signed-in home page, measured by the browser.
+reflections, relationships and a partner). Also here: layout shift (CLS) on the landing page and the
+signed-in home page, measured by the browser.
 """
 
 import io
