@@ -45,10 +45,6 @@ def current_step(user) -> str:
     return profile_for(user).welcome_step
 
 
-def in_welcome(user) -> bool:
-    return current_step(user) != WelcomeStep.DONE
-
-
 def step_number(step: str) -> int:
     """1 to 4 for the four pages of the path."""
     return ORDER.index(WelcomeStep(step)) + 1
