@@ -119,16 +119,26 @@ def welcome_checkin(request):
 @recovery.keeps_text
 @require_http_methods(["GET", "HEAD", "POST"])
 def welcome_write(request):
-    if _done_already(request):
+    # Once the path is done the page is not shown again, but what it sends is still saved: the same form sent
+    # again (its first answer lost, the text perhaps changed) updates the reflection it made, never drops it.
+    if _done_already(request) and request.method != "POST":
         return redirect("home")
     today = local_today(request.user)
     question = first_question(user=request.user, today=today)
     if request.method == "POST":
         form = ReflectionForm(request.POST, owner=request.user, today=today)
         if form.is_valid():
-            reflections.reflection_save(
-                user=request.user, reflection=Reflection(owner=request.user), data=form.cleaned_data
-            )
+            try:
+                reflections.reflection_save(
+                    user=request.user, reflection=Reflection(owner=request.user), data=form.cleaned_data
+                )
+            except (
+                reflections.Conflict
+            ) as conflict:  # edited in another window since this form first saved it
+                messages.warning(
+                    request, "This reflection was changed in another window; here is the saved one."
+                )
+                return redirect("journal:reflection_edit", pk=conflict.current.pk)
             welcome_finish(user=request.user)
             messages.success(request, "Your first reflection is saved. This is your home in Attune.")
             return redirect("home")

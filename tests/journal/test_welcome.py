@@ -250,3 +250,14 @@ def test_someone_who_brought_earlier_days_is_welcomed_back_on_their_first_day(cl
     make_checkin(alice, make_need(alice, "Rest"), dt.date.today() - dt.timedelta(days=40), 6)
     client.force_login(alice)
     assert '<h1 class="h2">Welcome back</h1>' in client.get("/").content.decode()
+
+
+def test_the_first_reflection_sent_again_with_changes_after_the_path_ended_is_kept(client, newcomer):
+    client.post(SKIP, {"step": "checkin"})
+    data = write_post(client, body="First words.")
+    client.post(WRITE, data)
+    assert step_of(newcomer) == WelcomeStep.DONE
+    response = client.post(WRITE, data | {"body": "First words, and a few more."})
+    assert response["Location"] == reverse("home")
+    reflection = Reflection.objects.for_user(newcomer).get()
+    assert reflection.reveal_all(owner=newcomer).body == "First words, and a few more."
