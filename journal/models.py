@@ -61,6 +61,14 @@ class Prompt(models.Model):
         help_text="Wherever the question is shown, a link to the page about finding help in person goes with "
         "it. For questions about safety, harm or fear of someone.",
     )
+    catalogue_needs = models.ManyToManyField(
+        "needs.CatalogueNeed",
+        blank=True,
+        related_name="prompts",
+        verbose_name="about these catalogue needs",
+        help_text="When one of these needs is running low for someone, this question is the one suggested "
+        "next to it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -76,6 +84,25 @@ class Prompt(models.Model):
     def fits_a_day(self) -> bool:
         """Whether it may arrive unasked, as `Prompt.objects.daily()` chooses."""
         return self.is_active and self.daily_pick and not self.needs_relationship
+
+
+class RetiredStarter(models.Model):
+    """A piece of starter content (a prompt or a catalogue need, by slug) that staff deleted: loading the starter
+    content again never brings it back."""
+
+    class Kind(models.TextChoices):
+        PROMPT = "prompt", "Prompt"
+        CATALOGUE_NEED = "catalogue_need", "Catalogue need"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    slug = models.SlugField(max_length=100)
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "slug"], name="retired_starter_once")]
+
+    def __str__(self) -> str:
+        return f"retired {self.kind} {self.slug}"
 
 
 class PersonalPrompt(SealedFieldsMixin, OwnedModel):
@@ -117,8 +144,8 @@ class Reflection(SealedFieldsMixin, OwnedModel):
     title = models.TextField(blank=True, editable=False)
     body = models.TextField(editable=False)
     needs = models.ManyToManyField(Need, blank=True, related_name="+")
-    prompt = models.ForeignKey(
-        Prompt, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    prompt = models.ForeignKey(  # an answered prompt is made inactive, never deleted
+        Prompt, null=True, blank=True, on_delete=models.PROTECT, related_name="answers"
     )
     personal_prompt = models.ForeignKey(
         PersonalPrompt, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"

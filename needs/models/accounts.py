@@ -54,6 +54,17 @@ class Profile(models.Model):
     colour_mode = models.CharField(
         "colours", max_length=8, choices=ColourMode.choices, default=ColourMode.AUTO
     )
+    display_name = models.CharField(
+        "the name people you are connected with see",
+        max_length=60,
+        blank=True,
+        help_text="Shown to the people you exchange needs with, instead of your email address.",
+    )
+    partner_emails = models.BooleanField(
+        "email me when someone I'm connected with shares or answers a need",
+        default=True,
+        help_text="The email never says which need or what was written, only that there is something new.",
+    )
     # Sign-up starts the welcome at INTRO; people who never signed up through the form never see it.
     welcome_step = models.CharField(
         max_length=8, choices=WelcomeStep.choices, default=WelcomeStep.DONE, editable=False

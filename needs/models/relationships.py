@@ -24,6 +24,8 @@ class Relationship(SealedFieldsMixin, OwnedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     nickname = models.TextField(editable=False)
     kind = models.CharField(max_length=10, choices=RelationshipKind.choices)
+    # The needs that matter most with this person: rating asks for these, the rest are optional.
+    needs = models.ManyToManyField("needs.Need", blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     sealed_fields = ("nickname",)

@@ -82,6 +82,7 @@ class Card(SealedFieldsMixin, OwnedModel):
     statements = models.ManyToManyField(Statement, blank=True, related_name="+")
     include_profile = models.BooleanField(default=False)
     include_scores = models.BooleanField(default=False)
+    include_meaning = models.BooleanField(default=False)  # each need's "what met looks like", in the person's words
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     opened_count = models.PositiveIntegerField(default=0, editable=False)
@@ -130,6 +131,12 @@ class Connection(models.Model):
     invitee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # When each side last opened the connection, and when each was last emailed about something new: what the other
+    # person shared or answered after `*_seen_at` is news for the home page and for at most one email until seen.
+    inviter_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    invitee_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    inviter_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    invitee_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ConnectionQuerySet.as_manager()
 
@@ -148,6 +155,7 @@ class SharedNeed(OwnedModel):
     statement = models.ForeignKey(
         Statement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["connection", "need"], name="shared_need_once")]
