@@ -74,7 +74,12 @@ class CatalogueNeed(models.Model):
         ordering = ["category", "name"]
         verbose_name = "catalogue need"
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="catalogueneed_unique_name_ci"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="catalogueneed_unique_name_ci",
+                violation_error_message="The catalogue already has a need with this name (capitals aside). "
+                "Choose another name, or edit the one that is there.",
+            ),
         ]
 
     def __str__(self) -> str:
