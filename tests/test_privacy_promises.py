@@ -20,7 +20,8 @@ def test_privacy_page_lists_everything_kept_unencrypted(client, db, settings):
         "names of your needs (including needs you name yourself)",
         "internet (IP) address and browser name",
         "at most 14 days",
-        "a connected partner sees (and you see theirs)",
+        "the name you chose to show the people you are connected with",
+        "when each of you last opened the connection and was last emailed about it",
         "waits in your session record on the server (never in a cookie)",
         "A record of any action staff took on your account",
     ):
@@ -58,10 +59,14 @@ def test_deletion_tells_the_truth_about_backups(client, alice, settings):
     assert "unreadable for good within 45 days" in html
 
 
-def test_partners_are_told_they_see_each_others_email(client, alice):
+def test_partners_are_told_they_see_the_name_the_other_chose_never_an_email(client, alice):
     client.force_login(alice)
-    assert "see the other’s email address" in text_of(client.get(reverse("sharing:partners")))
-    assert "see the other’s email address" in text_of(client.get(reverse("sharing:partner_join")))
+    for name in ("sharing:partners", "sharing:partner_join"):
+        page = text_of(client.get(reverse(name)))
+        assert "see the name the other chose" in page and "never an email address" in page
+    privacy = text_of(client.get(reverse("privacy")))
+    assert "sees the name you chose to show them (never your email address)" in privacy
+    assert "something new from them, by the name they chose" in privacy
 
 
 def test_privacy_page_says_what_the_search_index_holds(client, db):

@@ -287,9 +287,11 @@ def test_no_advertising_tracking_or_analytics(client, alice):
 # --- Email -----------------------------------------------------------------------------------------------
 
 
-def test_no_email_but_account_codes_and_reminders(client, alice, bob):
-    """Privacy page: "We email you only for your account (sign-in and verification codes) and, if you ask,
-    reminders." Sharing, connecting, writing, exporting and deleting send nothing."""
+def test_no_email_but_account_codes_and_reminders(client, alice, bob, django_capture_on_commit_callbacks):
+    """Privacy page: "We email you only for your account (sign-in and verification codes), if you ask,
+    reminders … and, unless you turn it off in your settings, a note when someone you are connected with shares or
+    answers a need: it says only that there is something new from them". Cards, connecting, writing, exporting
+    and deleting send nothing; sharing and answering send that note and nothing more."""
     need = make_need(alice, "Rest")
     mail.outbox.clear()
     reauthenticated(client, alice)
@@ -302,12 +304,19 @@ def test_no_email_but_account_codes_and_reminders(client, alice, bob):
     client.post(reverse("sharing:partner_join"), {"code": code})
     link = Connection.objects.get()
     client.force_login(alice)
-    client.post(reverse("sharing:partner_share", args=[link.pk]), {"needs": [need.pk]})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("sharing:partner_share", args=[link.pk]), {"needs": [need.pk]})
     client.force_login(bob)
-    client.post(
-        reverse("sharing:partner_answer", args=[link.pk, SharedNeed.objects.get().pk]),
-        {"kind": "offer", "note": "x"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("sharing:partner_answer", args=[link.pk, SharedNeed.objects.get().pk]),
+            {"kind": "offer", "note": "NOTE-WORDS"},
+        )
+    news = [(m.to, m.subject) for m in mail.outbox]
+    assert news == [(["bob@example.com"], "Attune: something new from your connection"),
+                    (["alice@example.com"], "Attune: something new from your connection")]  # fmt: skip
+    assert not any("Rest" in m.body or "NOTE-WORDS" in m.body for m in mail.outbox)
+    mail.outbox.clear()
     client.post(reverse("sharing:partner_end", args=[link.pk]))
     reauthenticated(client, alice)
     client.post(reverse("journal:delete_account"), {"confirmation": "Delete my journal"})
@@ -329,24 +338,28 @@ def test_reminder_links_point_at_the_configured_site(alice, settings):
 # --- Partner exchange ------------------------------------------------------------------------------------
 
 
-def test_connecting_shares_nothing_by_itself_and_each_sees_the_others_email(client, alice, bob):
-    """partner_join.html: "Connecting shares nothing by itself … You will each see the other's email address."
-    partners.html: "Once connected, you each see the other's email address, and only the needs each of you
-    chooses to share." """
+def test_connecting_shares_nothing_by_itself_and_each_sees_the_name_the_other_chose(client, alice, bob):
+    """partner_join.html: "Connecting shares nothing by itself … You will each see the name the other chose, never
+    an email address." partners.html: "Once connected, you each see the name the other chose (never an email
+    address), and only the needs each of you chooses to share." """
     make_need(alice, "Alicesneed")
     make_need(bob, "Bobsneed")
     client.force_login(alice)
-    client.post(reverse("sharing:partners"))
+    client.post(reverse("sharing:partners"), {"display_name": "Ali"})
     code = Invitation.objects.get().reveal("code", owner=alice)
     client.force_login(bob)
-    client.post(reverse("sharing:partner_join"), {"code": code})
+    client.post(reverse("sharing:partner_join"), {"code": code, "display_name": ""})
     link = Connection.objects.get()
     bobs_view = client.get(reverse("sharing:partner_detail", args=[link.pk])).content.decode()
-    assert "alice@example.com" in bobs_view and "Alicesneed" not in bobs_view
+    assert (
+        "You and Ali" in bobs_view and "alice@example.com" not in bobs_view and "Alicesneed" not in bobs_view
+    )
     client.force_login(alice)
     alices_view = client.get(reverse("sharing:partner_detail", args=[link.pk])).content.decode()
-    assert "bob@example.com" in alices_view and "Bobsneed" not in alices_view
-    assert "bob@example.com" in client.get(reverse("sharing:partners")).content.decode()
+    assert "You and your connection" in alices_view and "Bobsneed" not in alices_view
+    listing = client.get(reverse("sharing:partners")).content.decode()
+    assert "With your connection" in listing
+    assert not re.search(r"\bbob\b", alices_view + listing, re.IGNORECASE)  # no email, nor its local part
     assert not SharedNeed.objects.exists()
 
 

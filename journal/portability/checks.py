@@ -67,8 +67,10 @@ _RATING = {"need": ID, "date": VALUE, "score": VALUE}
 SHAPE = {
     "settings": {
         **dict.fromkeys(
-            ("time_zone", "day_ends_at", "low_score_threshold", "show_streak", "colour_mode"), VALUE
-        ),
+            ("time_zone", "day_ends_at", "low_score_threshold", "show_streak", "colour_mode", "display_name",
+             "partner_emails"),
+            VALUE,
+        ),  # fmt: skip
         "reminders": dict.fromkeys(
             ("daily_enabled", "daily_time", "weekly_enabled", "weekly_day", "weekly_time"), VALUE
         ),
@@ -86,6 +88,7 @@ SHAPE = {
             "id": ID,
             "nickname": VALUE,
             "kind": VALUE,
+            "needs": [ID],
             "ratings": [_RATING],
             "pause_plan": {"what_must_change": VALUE, "check_back_on": VALUE},
         }

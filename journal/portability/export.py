@@ -92,6 +92,8 @@ def _head(user, date_from, date_to) -> dict:
         "low_score_threshold": profile.low_score_threshold,
         "show_streak": profile.show_streak,
         "colour_mode": profile.colour_mode,
+        "display_name": profile.display_name,
+        "partner_emails": profile.partner_emails,
         "reminders": {
             "daily_enabled": reminder.daily_enabled,
             "daily_time": reminder.daily_time.strftime("%H:%M"),
@@ -140,7 +142,7 @@ def _json_parts(user, date_from, date_to) -> Iterator[str]:
     yield ', "love_profile": ' + encode(love)
 
     yield ', "relationships": ['
-    relationships = Relationship.objects.for_user(user).order_by("created_at", "pk")
+    relationships = Relationship.objects.for_user(user).order_by("created_at", "pk").prefetch_related("needs")
     plans = {p.relationship_id: p for p in reveal_each(PausePlan.objects.for_user(user), owner=user)}
     records = []
     for rel in reveal_each(relationships, owner=user):
@@ -150,6 +152,7 @@ def _json_parts(user, date_from, date_to) -> Iterator[str]:
             "id": str(rel.pk),
             "nickname": rel.plain.nickname,
             "kind": rel.kind,
+            "needs": sorted(str(need.pk) for need in rel.needs.all()),
             "ratings": [{"need": str(need), "date": date.isoformat(), "score": score}
                         for need, date, score in ratings.values_list("need_id", "date", "score")],
             "pause_plan": {"what_must_change": plan.plain.what_must_change,

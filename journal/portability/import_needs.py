@@ -217,7 +217,10 @@ def relationships_import(user, records, need_map: dict, report: Report) -> None:
             if not form.is_valid():
                 report.refuse("relationships", index, form_errors(form))
                 continue
-            rel = relationship_create(user=user, **form.cleaned_data)
+            chosen = [needs.get(need_map.get(n, "")) for n in record.get("needs") or []]
+            if None in chosen:
+                report.refuse("relationships", index, "a need that matters with them is not in the file")
+            rel = relationship_create(user=user, **form.cleaned_data, needs=[n for n in chosen if n])
             remember(user, "relationship", source, rel.pk)
             report.imported["relationships"] += 1
         ratings, bad = _ratings(record.get("ratings") or [], needs, need_map, today)

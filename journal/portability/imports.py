@@ -64,6 +64,7 @@ from journal.services.prompts import personal_prompt_save
 from journal.services.search_index import index_add
 from journal.services.settings import reminder_for, settings_save
 from needs.forms.accounts import ProfileSettingsForm
+from needs.forms.sharing import PartnerSettingsForm
 from needs.privacy.crypto import seal_text
 from needs.services.accounts import local_today, profile_for
 from needs.services.writes import rows_insert
@@ -195,6 +196,16 @@ def _settings(user, settings, report: Report) -> None:
         settings_save(user=user, profile=form.cleaned_data)
     else:
         report.refuse("settings", 0, form_errors(form))
+    if "display_name" in settings or "partner_emails" in settings:  # files from before these settings lack them
+        profile = profile_for(user)
+        values = {"display_name": settings.get("display_name", profile.display_name)}
+        if settings.get("partner_emails", profile.partner_emails):
+            values["partner_emails"] = "on"
+        form = PartnerSettingsForm(form_data(values))
+        if form.is_valid():
+            settings_save(user=user, profile=form.cleaned_data)
+        else:
+            report.refuse("settings", 0, form_errors(form))
     reminders = settings.get("reminders")
     if isinstance(reminders, dict):
         values = {k: reminders.get(k) for k in ("daily_time", "weekly_day", "weekly_time")}

@@ -1,5 +1,5 @@
-"""A person's settings: their profile (time zone, day end, low-score threshold, streak, colours) and their
-reminder emails. The settings page, the importer and the demo account all save them here."""
+"""A person's settings: their profile (time zone, day end, low-score threshold, streak, colours, the name shown to
+the people they are connected with and whether news from them is emailed) and their reminder emails. The settings page, the importer and the demo account all save them here."""
 
 from __future__ import annotations
 
@@ -8,7 +8,15 @@ from django.db import transaction
 from journal.models import Reminder
 from needs.services.accounts import profile_for
 
-PROFILE_FIELDS = ("time_zone", "day_ends_at", "low_score_threshold", "show_streak", "colour_mode")
+PROFILE_FIELDS = (
+    "time_zone",
+    "day_ends_at",
+    "low_score_threshold",
+    "show_streak",
+    "colour_mode",
+    "display_name",
+    "partner_emails",
+)
 
 REMINDER_FIELDS = ("daily_enabled", "daily_time", "weekly_enabled", "weekly_day", "weekly_time")
 

@@ -1,4 +1,5 @@
-"""The settings page (profile and reminders) and one-click unsubscribe from reminder emails."""
+"""The settings page (profile, the partner exchange and reminders) and one-click unsubscribe from reminder
+emails."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -12,25 +13,35 @@ from journal.forms import ReminderForm
 from journal.services import settings
 from journal.services.reminders import read_unsubscribe_token, reminders_unsubscribe
 from needs.forms.accounts import ProfileSettingsForm
+from needs.forms.sharing import PartnerSettingsForm
 from needs.services.accounts import profile_for
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def settings_page(request):
     posted = request.POST if request.method == "POST" else None
-    profile_form = ProfileSettingsForm(posted, instance=profile_for(request.user), prefix="profile")
+    profile = profile_for(request.user)
+    profile_form = ProfileSettingsForm(posted, instance=profile, prefix="profile")
+    partner_form = PartnerSettingsForm(
+        posted,
+        initial={"display_name": profile.display_name, "partner_emails": profile.partner_emails},
+        prefix="partner",
+    )
     reminder_form = ReminderForm(posted, instance=settings.reminder_for(request.user), prefix="reminder")
-    if request.method == "POST" and profile_form.is_valid() and reminder_form.is_valid():
+    forms = (profile_form, partner_form, reminder_form)
+    if request.method == "POST" and all([form.is_valid() for form in forms]):
         settings.settings_save(
             user=request.user,
-            profile=profile_form.cleaned_data,
+            profile=profile_form.cleaned_data | partner_form.cleaned_data,
             reminders=reminder_form.cleaned_data,
             confirm_time_zone=True,
         )
         messages.success(request, "Settings saved.")
         return redirect("journal:settings")
     return render(
-        request, "journal/settings.html", {"profile_form": profile_form, "reminder_form": reminder_form}
+        request,
+        "journal/settings.html",
+        {"profile_form": profile_form, "partner_form": partner_form, "reminder_form": reminder_form},
     )
 
 

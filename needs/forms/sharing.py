@@ -4,13 +4,18 @@ partner. `owner` is never a field: views pass it in."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats
 
 from needs.forms.fields import SHORT, LongText, _needs_field, without_maxlength
+from needs.models.accounts import Profile
 from needs.models.sharing import Answer, Statement
+
+DISPLAY_NAME_MAX = Profile._meta.get_field("display_name").max_length
 
 
 def statement_part(label: str, help_text: str) -> LongText:
@@ -66,6 +71,7 @@ class CardForm(forms.Form):
     include_scores = forms.BooleanField(
         label="Include how well each need has been met lately", required=False
     )
+    include_meaning = forms.BooleanField(label="Include what each need means to me", required=False)
     expires_on = forms.DateField(
         label="Stop working after (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -107,8 +113,67 @@ class CardForm(forms.Form):
         return data
 
 
-class JoinForm(forms.Form):
+# Line breaks and the marks that flip the direction of text: a name could use them to pass for other words.
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def _unprintable(ch: str) -> bool:
+    return (unicodedata.category(ch) in {"Cc", "Zl", "Zp"} and ch != "\t") or ch in BIDI_CONTROLS
+
+
+class DisplayNameField(forms.CharField):
+    """The name a person shows the people they are connected with: optional, up to 60 characters on one line.
+    Left empty it clears the name; only spaces is refused rather than silently taken as "no name"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "The name people you connect with see")
+        kwargs.setdefault(
+            "help_text",
+            "Optional. Your first name or a nickname: they see it instead of your email address, which they "
+            f"never see. Up to {DISPLAY_NAME_MAX} characters.",
+        )
+        super().__init__(required=False, strip=False, **kwargs)
+        self.widget.attrs.update({"autocomplete": "nickname", "spellcheck": "false"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value == "":
+            return ""
+        if any(_unprintable(ch) for ch in value):
+            raise ValidationError(
+                "Keep the name on one line, with letters, numbers and ordinary punctuation."
+            )
+        name = re.sub(r"\s+", " ", value).strip()
+        if not name:
+            raise ValidationError("This name is only spaces. Type a name, or clear the box to show no name.")
+        if len(name) > DISPLAY_NAME_MAX:
+            raise ValidationError(
+                f"Keep the name to {DISPLAY_NAME_MAX} characters or fewer (this one has {len(name)})."
+            )
+        return name
+
+
+class DisplayNameForm(forms.Form):
+    """Asked, optionally, when making or using an invitation; prefilled with the name already chosen."""
+
+    display_name = DisplayNameField()
+
+
+class PartnerSettingsForm(forms.Form):
+    """The partner part of the settings page: the name shown to connections, and the news emails."""
+
+    display_name = DisplayNameField()
+    partner_emails = forms.BooleanField(
+        label="Email me when someone I’m connected with shares or answers a need",
+        help_text="The email says only that there is something new and from whom, never which need or what "
+        "was written, and comes at most once until you have looked.",
+        required=False,
+    )
+
+
+class JoinForm(DisplayNameForm):
     code = forms.CharField(label="Invitation code", max_length=100)
+    field_order = ["code", "display_name"]
 
 
 class ShareForm(forms.Form):

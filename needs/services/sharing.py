@@ -24,6 +24,7 @@ from needs.models.sharing import (
     token_hash,
 )
 from needs.services.accounts import local_date_of, local_day_end, profile_for
+from needs.services.partner_news import news_posted
 
 INVITE_DAYS = 7
 
@@ -78,13 +79,14 @@ def card_create(
     statements: Iterable[Statement] = (),
     include_profile: bool = False,
     include_scores: bool = False,
+    include_meaning: bool = False,
     expires_on: dt.date | None = None,
 ) -> Card:
     """A new card with a fresh link. With `expires_on`, the link works through that whole day as the person
     counts their days (time zone and day end), then stops."""
     token = new_token()
     card = Card(owner=user, token_hash=token_hash(token), include_profile=include_profile,
-                include_scores=include_scores)  # fmt: skip
+                include_scores=include_scores, include_meaning=include_meaning)  # fmt: skip
     if expires_on:
         card.expires_at = local_day_end(expires_on, profile_for(user))
     card.seal("label", label, owner=user)
@@ -108,6 +110,14 @@ def card_count_open(*, card: Card) -> None:
 
 
 # --- Partners -------------------------------------------------------------------------------------
+
+
+def display_name_set(*, user, display_name: str) -> None:
+    """The name the person shows the people they are connected with ("" for none), already cleaned."""
+    profile = profile_for(user)
+    if profile.display_name != display_name:
+        profile.display_name = display_name
+        profile.save(update_fields=["display_name"])
 
 
 def invitation_create(*, user) -> Invitation:
@@ -155,26 +165,34 @@ def partner_share_set(
     *, user, connection: Connection, needs: Iterable[Need], statements: Iterable[Statement] = ()
 ) -> None:
     """Share exactly these needs in the connection (each with at most one of its statements); any other need
-    the person shared there stops being shared."""
+    the person shared there stops being shared. A need shared anew is news for the other person."""
     chosen = {need.pk for need in needs}
     by_need = {statement.need_id: statement for statement in statements}
     mine = SharedNeed.objects.filter(connection=connection, owner=user)
     mine.exclude(need_id__in=chosen).delete()
+    added = False
     for need_id in chosen:
-        SharedNeed.objects.update_or_create(
+        _, created = SharedNeed.objects.update_or_create(
             connection=connection, owner=user, need_id=need_id, defaults={"statement": by_need.get(need_id)}
         )
+        added = added or created
+    if added:
+        news_posted(connection=connection, sender=user)
 
 
+@transaction.atomic
 def partner_answer_save(*, user, shared: SharedNeed, kind: str, note: str = "") -> Answer:
-    """The person's answer to a need the other person shares with them; the note is sealed."""
+    """The person's answer to a need the other person shares with them; the note is sealed. It is news for the
+    person who shared the need."""
     answer = Answer(owner=user, shared=shared, kind=kind)
     answer.seal("note", note, owner=user)
     answer.save()
+    news_posted(connection=shared.connection, sender=user)
     return answer
 
 
 def partnership_end(*, connection: Connection) -> None:
-    """End the connection: neither person sees the other's shared needs any more."""
-    connection.ended_at = timezone.now()
-    connection.save(update_fields=["ended_at"])
+    """End the connection: neither person sees the other's shared needs or answers any more. Ending it again
+    keeps the first moment."""
+    Connection.objects.filter(pk=connection.pk, ended_at__isnull=True).update(ended_at=timezone.now())
+    connection.refresh_from_db(fields=["ended_at"])

@@ -51,8 +51,11 @@ def test_a_card_shows_exactly_three_needs_to_anyone_until_revoked(page, live_ser
     page.get_by_role("button", name=re.compile("^Revoke now")).click()
     expect(page.locator(".messages")).to_contain_text("Revoked")
     response = anonymous.goto(link)
-    assert response.status == 404
-    expect(anonymous.get_by_role("heading", level=1)).to_have_text("We couldn’t find that page")
+    assert response.status == 410
+    expect(anonymous.get_by_role("heading", level=1)).to_have_text("This card is no longer shared")
+    expect(anonymous.locator("main")).to_contain_text("stopped sharing it")
+    expect(anonymous.locator("main")).not_to_contain_text("alice")
+    assert_accessible(anonymous)
     anonymous_context.close()
 
 
@@ -81,14 +84,14 @@ def test_two_people_connect_share_answer_and_disconnect(page, live_server, brows
     assert_accessible(bob_page)
     bob_page.get_by_label(label("Invitation code")).fill(code)
     bob_page.get_by_role("button", name="Connect").click()
-    expect(bob_page.get_by_role("heading", level=1)).to_have_text("You and alice@example.com")
+    expect(bob_page.get_by_role("heading", level=1)).to_have_text("You and your connection")
     bob_page.get_by_role("link", name="Choose what I share").click()
     assert_accessible(bob_page)
     bob_page.get_by_label("Long walks").check()
     bob_page.get_by_role("button", name="Save what I share").click()
 
     page.goto(base + "/sharing/partners/")
-    page.get_by_role("link", name="With bob@example.com").click()
+    page.get_by_role("link", name="With your connection").click()
     page.get_by_role("link", name="Choose what I share").click()
     page.get_by_label("Restful sleep").check()
     page.get_by_label("Being heard").check()
@@ -113,7 +116,8 @@ def test_two_people_connect_share_answer_and_disconnect(page, live_server, brows
     )
 
     detail = page.url
-    bob_page.get_by_role("button", name="End this connection").click()
+    bob_page.get_by_role("link", name="End this connection…").click()
+    bob_page.get_by_role("button", name="End the connection").click()
     expect(bob_page.locator(".messages")).to_contain_text("The connection is ended")
     assert page.goto(detail).status == 404
     assert bob_page.goto(detail).status == 404

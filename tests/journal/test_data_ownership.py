@@ -51,7 +51,13 @@ def reauthenticated(client, user):
 
 def seed_everything(user, *, text="words") -> dict:
     Profile.objects.update_or_create(
-        owner=user, defaults={"time_zone": "Asia/Tokyo", "day_ends_at": dt.time(3)}
+        owner=user,
+        defaults={
+            "time_zone": "Asia/Tokyo",
+            "day_ends_at": dt.time(3),
+            "display_name": f"Ada {text[:20]} ✦",
+            "partner_emails": False,
+        },
     )
     Reminder.objects.create(owner=user, daily_enabled=True, daily_time=dt.time(21, 0), time_zone="Asia/Tokyo")
     rest = make_need(user, "Rest", "physical", 5, met=f"met {text}", helps=f"helps {text}")
@@ -68,6 +74,7 @@ def seed_everything(user, *, text="words") -> dict:
     profile.save()
     profile.needs.set([heard])
     rel = make_relationship(user, f"Friend {text}")
+    rel.needs.set([heard, rest])
     RelationshipRating.objects.create(
         owner=user, relationship=rel, need=rest, date=dt.date(2026, 1, 2), score=3
     )
@@ -99,6 +106,7 @@ def comparable(data: dict) -> dict:
         "love_profile": love,
         "relationships": sorted(
             ({**{k: v for k, v in r.items() if k != "id"},
+              "needs": sorted(names[n] for n in r["needs"]),
               "ratings": sorted(({**x, "need": names[x["need"]]} for x in r["ratings"]), key=repr)}
              for r in data["relationships"]),
             key=repr,

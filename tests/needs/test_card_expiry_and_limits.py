@@ -51,7 +51,7 @@ def test_a_card_expiring_on_10_march_works_until_that_day_ends_in_the_owners_zon
     with time_machine.travel(dt.datetime(2026, 3, 10, 23, 59, 59, tzinfo=LA), tick=False):
         assert _opens(client, card) == 200
     with time_machine.travel(dt.datetime(2026, 3, 11, 0, 0, tzinfo=LA), tick=False):
-        assert _opens(client, card) == 404
+        assert _opens(client, card) == 410  # gone: the calm "no longer shared" page
         client.force_login(alice)
         listing = client.get(reverse("sharing:cards")).content.decode()
         assert "works until the end of 10 Mar 2026" in listing
@@ -69,7 +69,7 @@ def test_a_later_day_end_keeps_the_card_open_until_it(client, alice, rest):
     with time_machine.travel(dt.datetime(2026, 3, 11, 3, 59, tzinfo=LA), tick=False):
         assert _opens(client, card) == 200
     with time_machine.travel(dt.datetime(2026, 3, 11, 4, 0, tzinfo=LA), tick=False):
-        assert _opens(client, card) == 404
+        assert _opens(client, card) == 410
 
 
 def test_today_is_the_owners_today(client, alice, rest):

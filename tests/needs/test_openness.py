@@ -122,7 +122,24 @@ def test_the_public_card_shows_exactly_what_was_chosen(client, alice, needs):
     assert checkin and other_statement
 
 
-def test_unknown_altered_expired_and_revoked_links_give_one_uniform_404(client, alice, needs):
+def test_a_card_shows_what_each_need_means_only_when_the_box_is_ticked(client, alice, needs):
+    client.force_login(alice)
+    form = client.get(reverse("sharing:card_create")).content.decode()
+    assert "Include what each need means to me" in form
+    client.post(
+        reverse("sharing:card_create"), {"label": "For Sam", "needs": [needs[0].pk], "include_meaning": "on"}
+    )
+    client.post(reverse("sharing:card_create"), {"label": "For Jo", "needs": [needs[0].pk]})
+    with_meaning, without = Card.objects.get(include_meaning=True), Card.objects.get(include_meaning=False)
+    assert with_meaning.reveal("label", owner=alice) == "For Sam"
+    client.logout()
+    shown = client.get(f"/c/{with_meaning.reveal('token', owner=alice)}/").content.decode()
+    assert "What this means to me:" in shown and "SECRET-MET" in shown
+    kept = client.get(f"/c/{without.reveal('token', owner=alice)}/").content.decode()
+    assert "Rest" in kept and "SECRET-MET" not in kept and "What this means to me" not in kept
+
+
+def test_unknown_and_altered_links_give_one_uniform_404_and_ended_cards_a_calm_410(client, alice, needs):
     live = make_card(alice, needs[:1])
     expired = make_card(alice, needs[:1], expires_at=timezone.now() - dt.timedelta(minutes=1))
     revoked = make_card(alice, needs[:1])
@@ -131,12 +148,19 @@ def test_unknown_altered_expired_and_revoked_links_give_one_uniform_404(client, 
     client.logout()
     altered = live.plain_token[:-1] + ("A" if live.plain_token[-1] != "A" else "B")
     bodies = set()
-    for token in ("x" * 32, altered, expired.plain_token, revoked.plain_token):
+    for token in ("x" * 32, altered):
         response = client.get(f"/c/{token}/")
         assert response.status_code == 404
         assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
         bodies.add(re.sub(r'name="csrf-token" content="[^"]+"', "", response.content.decode()))
     assert len(bodies) == 1
+    for card in (expired, revoked):
+        response = client.get(f"/c/{card.plain_token}/")
+        assert response.status_code == 410
+        assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+        assert "This card is no longer shared" in response.content.decode()
+        card.refresh_from_db()
+        assert card.opened_count == 0
     assert client.get(f"/c/{live.plain_token}/").status_code == 200
 
 
@@ -277,7 +301,7 @@ def test_relationships_are_rated_with_history_and_bad_input_refused(client, alic
     client.post(url, {"date": "2026-01-08", field: "8"})  # same day again: updated, history kept
     assert list(RelationshipRating.objects.order_by("date").values_list("score", flat=True)) == [5, 8]
     html = client.get(url).content.decode()
-    assert "Weekly average with Sam" in html and "<td>8</td>" in html
+    assert "How well each need was met with Sam, week by week" in html and "<td>8</td>" in html
 
 
 @time_machine.travel(dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC), tick=False)

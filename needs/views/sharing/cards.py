@@ -1,8 +1,9 @@
 """Needs cards: the person's list, making and revoking a card, and the public page its link opens.
 
 A card's link works until it is revoked or, with a stop date, until that whole day is over as the owner counts
-days. The public page answers every link that doesn't work the same way, is kept out of search engines,
-caches and referrers, and is limited to `CARD_RATE` opens per visitor's address and minute.
+days. A revoked or expired card's link then answers a calm "no longer shared" page (410) that says nothing
+about the person; any other link that doesn't work gets one uniform 404. Public pages are kept out of search
+engines, caches and referrers, and limited to `CARD_RATE` opens per visitor's address and minute.
 """
 
 from __future__ import annotations
@@ -109,8 +110,14 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _not_found(request) -> HttpResponse:
-    """One answer for every link that doesn't work: unknown, altered, expired or revoked."""
+    """One answer for every link that never worked or no longer exists: unknown, altered, or deleted."""
     return _private(render(request, "needs/sharing/card_missing.html", status=404))
+
+
+def _gone(request, card: Card) -> HttpResponse:
+    """A card its owner revoked or that reached its stop date: said calmly, with nothing about the person."""
+    revoked = card.revoked_at is not None
+    return _private(render(request, "needs/sharing/card_gone.html", {"revoked": revoked}, status=410))
 
 
 @login_not_required
@@ -118,12 +125,16 @@ def _not_found(request) -> HttpResponse:
 def card_public(request, token):
     if _rate_limited(request):
         return _private(render(request, "needs/sharing/card_missing.html", {"slow_down": True}, status=429))
-    card = Card.objects.live().filter(token_hash=token_hash(token)).select_related("owner").first()
+    card = Card.objects.filter(token_hash=token_hash(token)).select_related("owner").first()
     if card is None:
         return _not_found(request)
+    if card.revoked_at is not None or (card.expires_at is not None and card.expires_at <= timezone.now()):
+        return _gone(request, card)
     card_count_open(card=card)
     owner = card.owner
     needs = list(card.needs.filter(archived_at__isnull=True).order_by("-importance", "name"))
+    if card.include_meaning:
+        reveal_each(needs, owner=owner)
     if card.include_scores:
         latest = CheckIn.objects.filter(need=OuterRef("pk")).order_by("-date").values("score")[:1]
         scores = dict(
