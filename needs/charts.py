@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import statistics
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -295,6 +296,132 @@ def multi_line_chart(
 def line_chart(weekly: list[tuple[dt.date, float]], *, width=640, height=260) -> LineChart | None:
     """One weekly line (a need's or a relationship's scores)."""
     return multi_line_chart([("score", "Weekly average", weekly)], width=width, height=height)
+
+
+# --- One line per need (a relationship's page) ----------------------------------------------------------
+
+# Each line has its own dash pattern and mark shape as well as its colour, so no line is told apart by colour
+# alone; the legend draws the same pattern and shape next to each name.
+LINE_SHAPES = ("circle", "square", "triangle", "diamond", "triangle-down")
+MAX_LINES = len(LINE_SHAPES)
+
+
+def _shape(shape: str, x: float, y: float) -> str:
+    """An SVG path of a 7–8 px mark centred on (x, y)."""
+    if shape == "square":
+        return f"M{x - 3:.1f},{y - 3:.1f}h6v6h-6Z"
+    if shape == "triangle":
+        return f"M{x:.1f},{y - 4:.1f}L{x + 4:.1f},{y + 3:.1f}L{x - 4:.1f},{y + 3:.1f}Z"
+    if shape == "diamond":
+        return f"M{x:.1f},{y - 4:.1f}L{x + 4:.1f},{y:.1f}L{x:.1f},{y + 4:.1f}L{x - 4:.1f},{y:.1f}Z"
+    if shape == "triangle-down":
+        return f"M{x:.1f},{y + 4:.1f}L{x + 4:.1f},{y - 3:.1f}L{x - 4:.1f},{y - 3:.1f}Z"
+    return f"M{x - 3.5:.1f},{y:.1f}a3.5,3.5 0 1,0 7,0a3.5,3.5 0 1,0 -7,0Z"
+
+
+@dataclass
+class NeedLine:
+    series: Series
+    index: int  # 0–4: its colour, dash pattern and mark shape
+
+    @property
+    def shape(self) -> str:
+        return LINE_SHAPES[self.index]
+
+    @cached_property
+    def marks(self) -> SafeString:
+        """A mark per point, each with its name (Rest, week of 2026-06-01: 6.5); none past MAX_DOTS points."""
+        s = self.series
+        names = DateNames()
+        said = (f"week of {d}" if s.period is WEEK else s.period.name(d, names) for d, _ in s.values)
+        return markup_rows(
+            "",
+            '<path class="need-mark need-fill-{}" d="{}"><title>{}, {}: {}</title></path>',
+            (
+                (self.index, mark_safe(_shape(self.shape, x, y)), s.label, name, value)  # noqa: S308 - numbers
+                for (x, y, _, value), name in zip(s.dots, said, strict=False)
+            ),
+        )
+
+    @cached_property
+    def swatch(self) -> SafeString:
+        """The legend's sample: a short stretch of the line with its mark."""
+        return mark_safe(  # noqa: S308 - numbers and fixed class names only
+            f'<line class="chart-line need-line-{self.index}" x1="1" x2="31" y1="8" y2="8" />'
+            f'<path class="need-mark need-fill-{self.index}" d="{_shape(self.shape, 16, 8)}" />'
+        )
+
+
+@dataclass
+class NeedLinesChart:
+    """One line per need on one time axis (x by date, y 0–10), with x labels that stay inside the frame."""
+
+    width: int
+    height: int
+    left: int
+    top: int
+    right: int
+    plot_width: int
+    plot_height: int
+    lines: list[NeedLine]
+    y_ticks: list[tuple[float, int]]
+    x_ticks: list[tuple[float, str, str]]  # x, label, text-anchor
+
+    @property
+    def series(self) -> list[Series]:
+        return [line.series for line in self.lines]
+
+
+def need_lines_chart(
+    series: list[tuple[str, list[tuple[dt.date, float]]]], *, period: Period = WEEK, width=560, height=260
+) -> NeedLinesChart | None:
+    """Up to MAX_LINES lines, one per need: [(label, [(first day of a `period`, value 0–10)])], oldest first;
+    None without data. The first and last x labels are anchored at their ends so neither is cut off."""
+    series = series[:MAX_LINES]
+    days = sorted({day for _, points in series for day, _ in points})
+    if not days:
+        return None
+    left, top, right, bottom = 40, 14, 16, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    first, last = days[0], days[-1]
+    span = max((last - first).days, 1)
+    names = DateNames()
+
+    def x(day: dt.date) -> float:
+        if first == last:
+            return round(left + plot_w / 2, 1)
+        return round(left + (day - first).days / span * plot_w, 1)
+
+    def said(day: dt.date) -> str:
+        if period is not WEEK:
+            return period.name(day, names)
+        return names.short(day) if span > 200 else f"{day.day} {names.months_3[day.month]}"
+
+    lines = [
+        NeedLine(
+            Series(f"need-{i}", label, points, [(x(d), _y(v, top, plot_h)) for d, v in points], period), i
+        )
+        for i, (label, points) in enumerate(series)
+    ]
+    # Long labels (with a year) get three places on the axis, short ones four.
+    count = min(len(days), 3 if len(said(first)) > 7 else 4)
+    picked = sorted({round(i * (len(days) - 1) / max(count - 1, 1)) for i in range(count)})
+    x_ticks = []
+    for position, index in enumerate(picked):
+        anchor = "middle"
+        if len(picked) > 1:
+            anchor = "start" if position == 0 else "end" if position == len(picked) - 1 else "middle"
+        x_ticks.append((x(days[index]), said(days[index]), anchor))
+    y_ticks = [(_y(v, top, plot_h), v) for v in (0, 2, 4, 6, 8, 10)]
+    return NeedLinesChart(width, height, left, top, right, plot_w, plot_h, lines, y_ticks, x_ticks)
+
+
+def period_values(points: list[tuple[dt.date, int]], period: Period) -> list[tuple[dt.date, float]]:
+    """[(date, score)] → [(first day of each `period`, average score)], oldest first."""
+    found: dict[dt.date, list[int]] = {}
+    for day, score in points:
+        found.setdefault(period.start(day), []).append(score)
+    return [(start, round(statistics.mean(scores), 1)) for start, scores in sorted(found.items())]
 
 
 # The time ranges charts offer: key -> (label, days back; None for all time). Pages offer some of them.

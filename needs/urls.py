@@ -22,4 +22,6 @@ urlpatterns = [
     path("relationships/new/", relationships.relationship_create, name="relationship_create"),
     path("relationships/<uuid:pk>/", relationships.relationship_detail, name="relationship_detail"),
     path("relationships/<uuid:pk>/pause/", relationships.pause_plan, name="pause_plan"),
+    path("relationships/<uuid:pk>/edit/", relationships.relationship_edit, name="relationship_edit"),
+    path("relationships/<uuid:pk>/remove/", relationships.relationship_remove, name="relationship_remove"),
 ]

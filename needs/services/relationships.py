@@ -4,9 +4,13 @@ relationship."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 
 from needs.models.needs import Need
 from needs.models.relationships import PausePlan, Relationship, RelationshipRating
@@ -26,17 +30,154 @@ def strained(ratings: list[tuple], needs: dict, today: dt.date) -> list:
     return [needs[i] for i in in_order if i in low and i in needs and needs[i].importance >= IMPORTANT]
 
 
-def relationship_create(*, user, nickname: str, kind: str) -> Relationship:
-    """A new relationship from an already-validated nickname and kind; the nickname is sealed."""
+@transaction.atomic
+def relationship_create(*, user, nickname: str, kind: str, needs: Iterable[Need] = ()) -> Relationship:
+    """A new relationship from an already-validated nickname and kind; the nickname is sealed. `needs` (the
+    person's own, checked by the caller) are the ones that matter with them."""
     relationship = Relationship(owner=user, kind=kind)
     relationship.seal("nickname", nickname, owner=user)
     relationship.save()
+    relationship.needs.set(list(needs))
+    return relationship
+
+
+@transaction.atomic
+def relationship_update(
+    *, user, relationship: Relationship, nickname: str, kind: str, needs: Iterable[Need] = ()
+) -> Relationship:
+    """Rename a relationship, change its kind and the needs that matter with them (the caller checked the
+    needs are the person's own). Archived needs chosen earlier stay chosen: the form only offers active ones."""
+    relationship.seal("nickname", nickname, owner=user)
+    relationship.kind = kind
+    relationship.save()
+    archived = list(relationship.needs.filter(archived_at__isnull=False))
+    relationship.needs.set([*needs, *archived])
     return relationship
 
 
 def relationship_delete(*, relationship: Relationship) -> None:
     """Remove a relationship with its ratings and pause plan."""
     relationship.delete()
+
+
+def rating_needs(*, relationship: Relationship, active: list[Need]) -> tuple[list[Need], list[Need]]:
+    """The needs a rating asks for (the ones that matter with this person) and the ones it offers as optional,
+    each in the order of `active`. With none chosen, it asks for every active need, as it always did."""
+    chosen = set(relationship.needs.values_list("pk", flat=True))
+    asked = [need for need in active if need.pk in chosen]
+    if not asked:
+        return active, []
+    return asked, [need for need in active if need.pk not in chosen]
+
+
+@dataclass(frozen=True)
+class RemovalSummary:
+    """What removing a relationship takes with it, for the confirmation page."""
+
+    ratings: int
+    dates: int
+    plan: PausePlan | None
+
+
+def removal_summary(*, relationship: Relationship) -> RemovalSummary:
+    counts = relationship.ratings.aggregate(ratings=Count("pk"), dates=Count("date", distinct=True))
+    plan = PausePlan.objects.filter(relationship=relationship).first()
+    return RemovalSummary(counts["ratings"], counts["dates"], plan)
+
+
+# --- The overview: each person's important needs, latest rating first ------------------------------------
+
+RISING, FALLING, STEADY, FIRST = "rising", "falling", "steady", "first"
+
+
+def direction(latest: int, previous: int | None) -> str:
+    """How the latest rating of a need with a person compares with the one before it."""
+    if previous is None:
+        return FIRST
+    if latest > previous:
+        return RISING
+    if latest < previous:
+        return FALLING
+    return STEADY
+
+
+@dataclass
+class NeedCell:
+    need: Need
+    latest: int | None = None
+    latest_on: dt.date | None = None
+    previous: int | None = None
+
+    @property
+    def direction(self) -> str | None:
+        return None if self.latest is None else direction(self.latest, self.previous)
+
+
+@dataclass
+class PersonRow:
+    relationship: Relationship
+    cells: list[NeedCell] = field(default_factory=list)
+    chosen: bool = False  # False: no needs chosen, so the cells are the needs rated with them
+    strained: list[Need] = field(default_factory=list)
+
+    @property
+    def lowest(self) -> int | None:
+        scores = [c.latest for c in self.cells if c.latest is not None]
+        return min(scores) if scores else None
+
+
+def _latest_and_recent(ratings, since: dt.date) -> list[tuple]:
+    """(relationship id, need id, date, score) of the last two ratings of each need with each person, and of
+    every rating after `since`: one query however long the history."""
+    last_two = ratings.annotate(
+        rank=Window(RowNumber(), partition_by=[F("relationship_id"), F("need_id")], order_by=F("date").desc())
+    ).filter(rank__lte=2)
+    return list(
+        ratings.filter(Q(date__gt=since) | Q(pk__in=last_two.values("pk")))
+        .order_by("date")
+        .values_list("relationship_id", "need_id", "date", "score")
+    )
+
+
+def overview(*, user, relationships: list[Relationship], needs: dict, today: dt.date) -> list[PersonRow]:
+    """One row per person with the needs that matter with them (chosen, else the ones rated with them): each
+    need's latest rating and its direction. The most strained first: people by their lowest latest rating,
+    and within a person, lowest first; unrated needs and people last."""
+    since = today - dt.timedelta(days=STRETCH)
+    latest: dict = defaultdict(list)  # {(relationship id, need id): [(date, score)], newest first}
+    recent: dict = defaultdict(list)  # {relationship id: [(need id, date, score)] after `since`}
+    for rel_id, need_id, day, score in _latest_and_recent(RelationshipRating.objects.for_user(user), since):
+        latest[(rel_id, need_id)].append((day, score))
+        if day > since:
+            recent[rel_id].append((need_id, day, score))
+    for found in latest.values():
+        found.sort(reverse=True)
+    chosen: dict = defaultdict(list)
+    through = Relationship.needs.through.objects.filter(relationship__owner=user)
+    for rel_id, need_id in through.values_list("relationship_id", "need_id"):
+        chosen[rel_id].append(need_id)
+    rated: dict = defaultdict(list)
+    for rel_id, need_id in latest:
+        rated[rel_id].append(need_id)
+    rows = []
+    for rel in relationships:
+        ids = [i for i in chosen.get(rel.pk, []) if i in needs and needs[i].archived_at is None]
+        row = PersonRow(rel, chosen=bool(ids))
+        for need_id in ids or [
+            i for i in rated.get(rel.pk, []) if i in needs and needs[i].archived_at is None
+        ]:
+            cell = NeedCell(needs[need_id])
+            pair = latest.get((rel.pk, need_id), [])[:2]
+            if pair:
+                cell.latest_on, cell.latest = pair[0]
+            if len(pair) > 1:
+                cell.previous = pair[1][1]
+            row.cells.append(cell)
+        row.cells.sort(key=lambda c: (c.latest is None, c.latest or 0, c.need.name.lower()))
+        row.strained = strained(recent.get(rel.pk, []), needs, today)
+        rows.append(row)
+    rows.sort(key=lambda r: (r.lowest is None, r.lowest or 0))  # stable: equal people keep their order
+    return rows
 
 
 @transaction.atomic

@@ -187,7 +187,7 @@ def test_values_a_form_refuses_refuse_only_their_record(client, alice):
 
 
 def delete_relationship(client, rel):
-    response = client.post(reverse("needs:relationship_detail", args=[rel.pk]), {"delete": "1"})
+    response = client.post(reverse("needs:relationship_remove", args=[rel.pk]))
     assert response.status_code == 302
 
 

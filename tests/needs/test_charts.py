@@ -52,3 +52,30 @@ def test_repeated_markup_escapes_every_text_and_keeps_numbers_and_safe_markup():
         html
         == "<tr><th>&lt;b&gt;Rest &amp; &quot;quiet&quot;&lt;/b&gt;</th><td>6.5</td><td><i>x</i></td></tr>"
     )
+
+
+def test_one_line_per_need_keeps_values_apart_and_its_end_labels_inside_the_frame():
+    weeks = [dt.date(2026, 9, 7) + dt.timedelta(weeks=n) for n in range(12)]
+    chart = charts.need_lines_chart(
+        [("Rest", [(week, 2) for week in weeks]), ("Play", [(week, 6) for week in weeks])]
+    )
+    assert [line.series.label for line in chart.lines] == ["Rest", "Play"]
+    assert {y for _, y in chart.lines[0].series.coords} == {charts._y(2, chart.top, chart.plot_height)}
+    assert {y for _, y in chart.lines[1].series.coords} == {charts._y(6, chart.top, chart.plot_height)}
+    # The last label ends at the last point instead of centring on it (which cut "23 Nov" to "23 No").
+    (first_x, _, first_anchor), *_, (last_x, last_label, last_anchor) = chart.x_ticks
+    assert (first_anchor, last_anchor) == ("start", "end") and last_label == "23 Nov"
+    assert first_x == chart.left and last_x == chart.width - chart.right
+    assert len(chart.x_ticks) <= 4
+    assert str(chart.lines[0].marks).count(
+        "<path"
+    ) == 12 and "<title>Rest, week of 2026-09-07: 2</title>" in str(chart.lines[0].marks)
+    assert [line.shape for line in chart.lines] == ["circle", "square"]
+    # No more than five lines, and a single week is drawn in the middle with one centred label.
+    many = charts.need_lines_chart([(f"Need {n}", [(weeks[0], n)]) for n in range(8)])
+    assert len(many.lines) == charts.MAX_LINES
+    assert [anchor for _, _, anchor in many.x_ticks] == ["middle"]
+    assert charts.need_lines_chart([("Rest", [])]) is None
+    assert charts.period_values([(weeks[0], 2), (weeks[0] + dt.timedelta(days=1), 5)], charts.WEEK) == [
+        (weeks[0], 3.5)
+    ]
