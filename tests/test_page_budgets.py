@@ -22,12 +22,14 @@ TODAY = dt.date(2026, 6, 10)
 NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
 
 PAGES = {
-    "dashboard": ("/", 15),
+    "dashboard": ("/", 16),  # 16: one for news from the people the person is connected with
     # 13: "most linked" reads the period's reflection ids first, then their links (one slow query was two fast).
     "insights 90 days": ("/insights/?range=90d", 13),
     "insights 1 year": ("/insights/?range=1y", 13),
     "insights all time": ("/insights/?range=all", 13),
-    "weekly review": ("/insights/week/?week=2026-06-01", 10),
+    # 12: besides what was written and which needs moved, feelings day by day (2), the people rated (1), what
+    # may have helped (2) and the closing question (1).
+    "weekly review": ("/insights/week/?week=2026-06-01", 12),
     "journal list": ("/journal/", 12),
     "search, a common word": ("/journal/?q=garden", 12),
     "search, an absent word": ("/journal/?q=zebraquartz", 12),

@@ -4,18 +4,18 @@ recent reflections and "on this day" — within a dozen queries however long the
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
-from journal.models import Prompt, Reflection, ReflectionDay, Step
+from journal.models import Reflection, ReflectionDay
 from journal.services.calendar import on_this_day
-from journal.services.prompts import prompt_of_the_day
+from journal.services.prompts import prompt_of_the_day, prompts_for_low_needs
 from journal.services.welcome import greeting
 from needs.models.derived import CheckInDay
 from needs.models.needs import CheckIn
 from needs.privacy.crypto import reveal_each
 from needs.services.accounts import profile_for
 from needs.services.checkins import quick_checkin, running_low
+from needs.services.partner_news import news_for
 
 STREAK_HORIZON = 400  # days looked back for the current run
 
@@ -66,14 +66,6 @@ def activity_dates(user, *, today: dt.date) -> set[dt.date]:
     return {row[0] for row in checkins.union(reflections)}
 
 
-def _prompt_for(need, prompts: list[Prompt], today: dt.date) -> Prompt | None:
-    fitting = [p for p in prompts if p.category == need.category] or [p for p in prompts if not p.category]
-    if not fitting:
-        return None
-    digest = hashlib.sha256(f"{need.pk}:{today.isoformat()}".encode()).digest()
-    return fitting[int.from_bytes(digest[:4], "big") % len(fitting)]
-
-
 def dashboard(*, user, today: dt.date) -> dict:
     profile = profile_for(user)
     recent_rows = list(
@@ -86,8 +78,7 @@ def dashboard(*, user, today: dt.date) -> dict:
     low = running_low(needs=needs, recent=recent_rows, today=today, threshold=profile.low_score_threshold)
     low_items = []
     if low:
-        prompts = list(Prompt.objects.daily().filter(step__in=[Step.OPENNESS, Step.STEPPING_BACK]))
-        low_items = [{"need": need, "prompt": _prompt_for(need, prompts, today)} for need in low]
+        low_items = prompts_for_low_needs(low, today=today)
     active = activity_dates(user, today=today)
     recent = reveal_each(
         Reflection.objects.for_user(user).live().order_by("-date", "-created_at")[:5], owner=user
@@ -103,4 +94,5 @@ def dashboard(*, user, today: dt.date) -> dict:
         "recent": recent,
         "on_this_day": on_this_day(user=user, today=today),
         "today": today,
+        "partner_news": news_for(user=user),
     }

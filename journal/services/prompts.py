@@ -1,8 +1,10 @@
-"""Prompts: the starter prompts, a person's own prompts (saving, deleting) and the prompt of the day."""
+"""Prompts: the starter prompts (and the starter content staff retired), a person's own prompts (saving,
+deleting), the prompt of the day and the question suggested next to a need running low."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import random
 from collections import defaultdict
@@ -10,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 
-from journal.models import PersonalPrompt, Prompt, PromptShown, Step
+from journal.models import PersonalPrompt, Prompt, PromptShown, RetiredStarter, Step
 from needs.models.derived import CheckInDay
-from needs.models.needs import Category
+from needs.models.needs import CatalogueNeed, Category, Need
 from needs.models.relationships import Relationship
 from needs.services.accounts import local_date_of, profile_for
+from needs.services.needs import CATALOGUE_FILE
 
 PROMPTS_FILE = Path(__file__).resolve().parent.parent / "data" / "prompts.json"
 
@@ -28,10 +31,32 @@ PROMPTS_FILE = Path(__file__).resolve().parent.parent / "data" / "prompts.json"
 CAREFUL_FLAGS = {"daily_pick": False, "needs_relationship": True, "points_to_help": True}
 
 
+def retired_slugs(kind: str) -> set[str]:
+    """Slugs of starter content of this kind (RetiredStarter.Kind) that staff deleted: never loaded again."""
+    return set(RetiredStarter.objects.filter(kind=kind).values_list("slug", flat=True))
+
+
+def starter_retire(*, kind: str, slugs: list[str], starter_slugs: set[str]) -> int:
+    """Record the starter items among `slugs` that staff are deleting, so loading the starter content again
+    leaves them gone. Content staff wrote themselves has nothing to come back from. Returns how many."""
+    retired = [RetiredStarter(kind=kind, slug=slug) for slug in slugs if slug in starter_slugs]
+    RetiredStarter.objects.bulk_create(retired, ignore_conflicts=True)
+    return len(retired)
+
+
+def starter_prompt_slugs(*, path: Path = PROMPTS_FILE) -> set[str]:
+    return {e["slug"] for e in json.loads(path.read_text(encoding="utf-8"))}
+
+
+def starter_catalogue_slugs(*, path: Path = CATALOGUE_FILE) -> set[str]:
+    return {e["slug"] for e in json.loads(path.read_text(encoding="utf-8"))}
+
+
 def prompts_load(*, path: Path = PROMPTS_FILE) -> int:
-    """Add starter prompts that are missing (by slug). Never changes an existing row."""
+    """Add starter prompts that are missing (by slug), except those staff deleted. Never changes an existing row,
+    so a prompt staff made inactive stays inactive."""
     entries = json.loads(path.read_text(encoding="utf-8"))
-    existing = set(Prompt.objects.values_list("slug", flat=True))
+    existing = set(Prompt.objects.values_list("slug", flat=True)) | retired_slugs(RetiredStarter.Kind.PROMPT)
     new = [
         Prompt(
             slug=e["slug"],
@@ -46,6 +71,31 @@ def prompts_load(*, path: Path = PROMPTS_FILE) -> int:
     ]
     Prompt.objects.bulk_create(new)
     return len(new)
+
+
+def prompts_link(*, slugs: set[str] | None = None, path: Path = PROMPTS_FILE) -> int:
+    """Tie starter prompts (those of `slugs`, or all) to the catalogue needs the starter file names, while a prompt
+    is tied to none. The starter load ties only the prompts it has just added, and migration 0012 tied the ones
+    already here once, so links staff changed or removed stay as they are. Catalogue needs that are not here (or
+    were retired) are skipped. Returns how many prompts were tied."""
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    wanted = {
+        e["slug"]: e["catalogue_needs"]
+        for e in entries
+        if e.get("catalogue_needs") and (slugs is None or e["slug"] in slugs)
+    }
+    catalogue = CatalogueNeed.objects.in_bulk(
+        {slug for slugs in wanted.values() for slug in slugs}, field_name="slug"
+    )
+    untied = Prompt.objects.filter(slug__in=wanted, catalogue_needs__isnull=True)
+    through = Prompt.catalogue_needs.through
+    links, tied = [], 0
+    for prompt_id, slug in untied.values_list("pk", "slug"):
+        found = [catalogue[c].pk for c in wanted[slug] if c in catalogue]
+        links += [through(prompt_id=prompt_id, catalogueneed_id=need_id) for need_id in found]
+        tied += bool(found)
+    through.objects.bulk_create(links, ignore_conflicts=True)
+    return tied
 
 
 def prompts_take_care(*, path: Path = PROMPTS_FILE) -> int:
@@ -259,3 +309,46 @@ def prompt_another(*, user, today: dt.date) -> DailyPrompt | None:
     with transaction.atomic():
         shown = _choose(user=user, today=today, exclude_current=current)
     return daily_prompt(shown, user=user) if shown else None
+
+
+# --- A question next to a need running low ---------------------------------------------------------
+
+# Without a question tied to the need itself, one of its category about asking for it or stepping back.
+LOW_NEED_STEPS = (Step.OPENNESS, Step.STEPPING_BACK)
+
+
+def _pick(need: Need, fitting: list[Prompt], today: dt.date) -> Prompt | None:
+    """The same question for a need all day, another on another day."""
+    if not fitting:
+        return None
+    digest = hashlib.sha256(f"{need.pk}:{today.isoformat()}".encode()).digest()
+    return fitting[int.from_bytes(digest[:4], "big") % len(fitting)]
+
+
+def prompts_for_low_needs(needs: list[Need], *, today: dt.date) -> list[dict]:
+    """[{"need", "prompt"}] for needs running low: a daily question tied to the need's catalogue need when staff
+    tied one, else one of its category (about asking or stepping back), else one for any category. One query."""
+    catalogue_ids = {need.catalogue_need_id for need in needs if need.catalogue_need_id}
+    rows = (
+        Prompt.objects.daily()
+        .filter(Q(step__in=LOW_NEED_STEPS) | Q(catalogue_needs__in=catalogue_ids))
+        .annotate(tied_to=F("catalogue_needs"))
+        .order_by("step", "category", "text", "pk")
+    )
+    tied: dict = defaultdict(list)
+    general: dict = {}
+    for prompt in rows:
+        if prompt.tied_to in catalogue_ids:
+            tied[prompt.tied_to].append(prompt)
+        if prompt.step in LOW_NEED_STEPS:
+            general.setdefault(prompt.pk, prompt)
+    pool = list(general.values())
+    items = []
+    for need in needs:
+        fitting = (
+            tied.get(need.catalogue_need_id)
+            or [p for p in pool if p.category == need.category]
+            or [p for p in pool if not p.category]
+        )
+        items.append({"need": need, "prompt": _pick(need, fitting, today)})
+    return items

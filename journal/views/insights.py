@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from journal import presenters
 from journal.models import Reflection
 from journal.services import insights
+from journal.services import weekly_review as review
 from journal.services.calendar import FIRST_JOURNAL_DAY, week_from_param
 from needs import charts
 from needs.privacy.crypto import reveal_each
@@ -109,6 +110,10 @@ def weekly_review(request):
             "rose": rose,
             "fell": fell,
             "held": held,
+            "feelings": review.week_feelings(request.user, monday),
+            "relationships": review.week_relationships(request.user, monday),
+            "helped": review.what_helped(request.user, monday, rose, reflections),
+            "closing": review.closing_question(monday, reflections),
             "previous": monday - dt.timedelta(days=7) if monday > FIRST_JOURNAL_DAY else None,
             "following": monday + dt.timedelta(days=7) if monday + dt.timedelta(days=7) <= today else None,
             "unknown_week": unknown,

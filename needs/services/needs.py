@@ -24,10 +24,11 @@ CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "data" / "catalogue.js
 # --- Catalogue ------------------------------------------------------------------------------------
 
 
-def catalogue_load(*, path: Path = CATALOGUE_FILE) -> int:
-    """Add starter catalogue needs that are missing (by slug). Never changes an existing row."""
+def catalogue_load(*, path: Path = CATALOGUE_FILE, retired: frozenset[str] | set[str] = frozenset()) -> int:
+    """Add starter catalogue needs that are missing (by slug), except the `retired` slugs staff deleted. Never
+    changes an existing row, so a need staff made inactive stays inactive."""
     entries = json.loads(path.read_text(encoding="utf-8"))
-    existing = set(CatalogueNeed.objects.values_list("slug", flat=True))
+    existing = set(CatalogueNeed.objects.values_list("slug", flat=True)) | set(retired)
     taken_names = {name.lower() for name in CatalogueNeed.objects.values_list("name", flat=True)}
     new = []
     for entry in entries:

@@ -26,7 +26,7 @@ def test_staff_without_a_second_factor_are_sent_to_set_one_up(page, live_server)
     expect(page.get_by_role("heading", level=1)).to_have_text("Curation needs a second factor")
     assert_accessible(page)
     page.get_by_role("link", name="Set up two-factor authentication").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Two-Factor Authentication")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Two-factor authentication")
 
 
 def test_a_person_sees_staff_actions_on_their_devices_page(page, live_server):
