@@ -111,6 +111,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.invitation",
+                "config.context_processors.navigation",
             ],
         },
     },
@@ -196,6 +198,10 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Attune: "
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Errors in Attune's words; a person is named by their email address, never the internal username.
+ACCOUNT_ADAPTER = "config.accounts.AccountAdapter"
+MFA_ADAPTER = "config.accounts.MFAAdapter"
+ACCOUNT_USER_DISPLAY = "config.accounts.user_display"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ATTUNE_TRUSTED_PROXY_COUNT", 0)
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]

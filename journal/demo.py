@@ -9,6 +9,7 @@ count back from the demo person's today."""
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import datetime as dt
 import math
@@ -230,6 +231,9 @@ DEMO_REFLECTIONS = [
     (1, "", "Two days to go. Tired, but I know what I need and whom I can ask. That's new.",
      "think heard patience", "time-alone-general-how-are-you-really"),
 ]  # fmt: skip
+# Reflections that say which day they were written ("Quiet Sunday."), by their days back in the table above:
+# the demo is rebuilt relative to today, so each is moved to the nearest such weekday.
+NAMED_DAYS = {324: calendar.FRIDAY, 318: calendar.SUNDAY, 112: calendar.SUNDAY}
 
 DEMO_STATEMENTS = {
     "heard": ("When I start telling you about my day and the phone comes out,", "I feel a little alone in the room,",
@@ -318,12 +322,20 @@ def _feelings(rng: random.Random, scores: dict[str, int], back: int) -> tuple[in
     return _clamp(anxiety + rng.gauss(0, 1.1)), _clamp(confidence + rng.gauss(0, 1.1))
 
 
-def _nearest(back: int, days: dict) -> int:
+def _nearest(back: int, days: dict, *, today: dt.date | None = None, weekday: int | None = None) -> int:
+    """The day nearest `back` (days before today) that has check-ins in `days`; with `weekday`, one that also
+    falls on that day of the week (or, failing that, the nearest such day before it)."""
+
+    def fits(candidate: int) -> bool:
+        return weekday is None or (today - dt.timedelta(days=candidate)).weekday() == weekday
+
     for offset in range(30):
         for candidate in (back - offset, back + offset):
-            if candidate in days:
+            if candidate in days and fits(candidate):
                 return candidate
-    return back
+    if weekday is None:
+        return back
+    return back + ((today - dt.timedelta(days=back)).weekday() - weekday) % 7
 
 
 def _needs_of(user, table: dict) -> dict[str, Need]:
@@ -359,6 +371,7 @@ def _demo_journal(user, needs: dict, scores: dict, today: dt.date, rng: random.R
         user=user, data={"text": MY_QUESTION, "category": "", "step": "stepping_back", "is_active": True}
     )
     for index, (back, title, body, linked, prompt) in enumerate(DEMO_REFLECTIONS):
+        weekday = NAMED_DAYS.get(back)
         if back is None:
             year_ago = today - dt.timedelta(days=365)
             with contextlib.suppress(ValueError):  # 29 February
@@ -366,7 +379,7 @@ def _demo_journal(user, needs: dict, scores: dict, today: dt.date, rng: random.R
             data = {"date": year_ago}
             back = (today - year_ago).days
         else:
-            back = _nearest(back, scores)
+            back = _nearest(back, scores, today=today, weekday=weekday)
             data = {"date": today - dt.timedelta(days=back)}
         data |= {"title": title, "body": body, "needs": [needs[key] for key in linked.split()]}
         data |= {"prompt": prompts.get(prompt), "personal_prompt": mine if prompt == "mine" else None}
@@ -406,13 +419,17 @@ def _ratings(need: Need, today: dt.date, backs: range, level) -> list[tuple]:
 def _demo_relationships(user, needs: dict, today: dt.date, rng: random.Random) -> int:
     """Sam, where being heard grew over the year; Riley, where it has stayed low for weeks (the stepping-back
     sections, and a pause plan); the team at work, where room to think fell with the deadline."""
-    sam = relationship_create(user=user, nickname="Sam", kind=RelationshipKind.PARTNER)
+    sam = relationship_create(
+        user=user, nickname="Sam", kind=RelationshipKind.PARTNER, needs=[needs["heard"], needs["belong"]]
+    )
     every_fortnight = range(360, 0, -14)
     relationship_ratings_save(user=user, relationship=sam, ratings=[
         *_ratings(needs["heard"], today, every_fortnight, lambda b: 8 - 4 * b / 360 + rng.gauss(0, 0.5)),
         *_ratings(needs["belong"], today, every_fortnight, lambda b: 8 - 2 * b / 360 + rng.gauss(0, 0.5)),
     ])  # fmt: skip
-    riley = relationship_create(user=user, nickname="Riley", kind=RelationshipKind.FRIEND)
+    riley = relationship_create(
+        user=user, nickname="Riley", kind=RelationshipKind.FRIEND, needs=[needs["heard"], needs["values"]]
+    )
     weekly = range(180, 0, -7)
 
     def fading(back: int) -> float:
@@ -430,7 +447,12 @@ def _demo_relationships(user, needs: dict, today: dt.date, rng: random.Random) -
         "I'll answer messages but skip the late-night calls.",
         check_back_on=today + dt.timedelta(days=24),
     )
-    work = relationship_create(user=user, nickname="My team at work", kind=RelationshipKind.WORK)
+    work = relationship_create(
+        user=user,
+        nickname="My team at work",
+        kind=RelationshipKind.WORK,
+        needs=[needs["think"], needs["focus"]],
+    )
     relationship_ratings_save(user=user, relationship=work, ratings=[
         *_ratings(needs["think"], today, every_fortnight, lambda b: 2.5 if b <= 21 else 6 + rng.gauss(0, 0.7)),
         *_ratings(needs["focus"], today, every_fortnight, lambda b: 4 if b <= 21 else 6 + rng.gauss(0, 0.7)),
@@ -438,10 +460,15 @@ def _demo_relationships(user, needs: dict, today: dt.date, rng: random.Random) -
     return 3
 
 
+DEMO_NAME, PARTNER_NAME = "Jo", "Sam"  # the names each shows the other in the partner exchange
+
+
 def _demo_partner(user, partner, needs: dict, statements: dict, today: dt.date, rng: random.Random) -> None:
     """Sam's own small account, connected to the demo person by an invitation code; each shares two needs
     and answers one of the other's."""
-    settings_save(user=partner, confirm_time_zone=True)
+    settings_save(
+        user=partner, profile={"display_name": PARTNER_NAME, "partner_emails": False}, confirm_time_zone=True
+    )
     theirs = _needs_of(partner, PARTNER_NEEDS)
     recent = {back: {key: _clamp(6 + rng.gauss(0, 1.2)) for key in theirs} for back in range(56, 0, -1)}
     _checkins_of(partner, theirs, recent, today, rng)
@@ -477,7 +504,10 @@ def demo_data_create(*, user, partner) -> str:
     Both must be new (the command deletes and recreates the demo people); the same history every time,
     counted back from today."""
     rng = random.Random(14)
-    settings_save(user=user, confirm_time_zone=True)
+    # The demo addresses reach nobody: no "something new" emails for them.
+    settings_save(
+        user=user, profile={"display_name": DEMO_NAME, "partner_emails": False}, confirm_time_zone=True
+    )
     today = local_today(user)
     needs = _needs_of(user, DEMO_NEEDS)
     scores = _demo_scores(rng, today)

@@ -31,3 +31,24 @@ def render_markdown(text: str) -> SafeString:
         strip_comments=True,
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def markdown_to_text(text: str) -> str:
+    """What a reader sees of the Markdown, as one line of plain text: no `**`, `#`, `>` or link addresses
+    (a link and an image keep their words), code as written, paragraphs and lines joined by spaces.
+
+    For excerpts: the journal list and search results show a reflection's start or the part around the words
+    found, and mark those words in this text."""
+    parts = []
+    for token in _renderer.parse(text or ""):
+        if token.type == "inline":
+            for child in token.children or ():
+                if child.type in ("text", "code_inline", "image"):  # an image's content is its alt text
+                    parts.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    parts.append(" ")
+        elif token.type in ("code_block", "fence"):
+            parts.append(f" {token.content} ")
+        elif token.block and token.nesting == -1:
+            parts.append(" ")
+    return " ".join("".join(parts).split())

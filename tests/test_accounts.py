@@ -76,7 +76,7 @@ def test_a_reused_verification_code_gets_a_clear_answer(client):
     response = client.post(url, {"code": code}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("account_email")
     html = response.content.decode()
-    assert "ana@example.com" in html and "Verified" in html
+    assert "ana@example.com" in html and "Confirmed" in html
 
     # Signed out: the code does not sign anyone in; the log-in page asks for the password.
     client.logout()
@@ -90,11 +90,65 @@ def test_a_wrong_verification_code_is_refused_with_a_message(client):
     sign_up(client, "ben@example.com", PASSWORD)
     response = client.post(reverse("account_email_verification_sent"), {"code": "WRONG1"})
     assert response.status_code == 200
-    assert "Incorrect code." in response.content.decode()
+    assert "That code isn’t right." in response.content.decode()
     assert not EmailAddress.objects.get(email="ben@example.com").verified
 
 
 def test_wrong_password_says_so_without_a_server_error(client, alice):
     response = client.post(reverse("account_login"), {"login": "alice@example.com", "password": "nope"})
     assert response.status_code == 200
-    assert "The email address and/or password you specified are not correct." in response.content.decode()
+    assert "That email address and password are not correct together." in response.content.decode()
+
+
+INVITED = "Someone would like to connect with you on Attune"
+
+
+def test_an_invitation_link_opened_logged_out_explains_itself_on_the_log_in_page(client, alice):
+    join = reverse("sharing:partner_join") + "?code=ABCD-EFGH"
+    response = client.get(join, follow=True)
+    login_url, _ = response.redirect_chain[-1]
+    assert login_url.startswith(reverse("account_login") + "?next=")
+    html = response.content.decode()
+    assert INVITED in html and "You’re invited to connect" in html
+    assert "Welcome back" not in html
+    # The way to sign up instead keeps the invitation as the place to go afterwards.
+    assert (
+        f'href="{reverse("account_signup")}?next=%2Fsharing%2Fpartners%2Fjoin%2F%3Fcode%3DABCD-EFGH"' in html
+    )
+
+    # Logging in from there leads to the invitation.
+    response = client.post(login_url, {"login": "alice@example.com", "password": PASSWORD})
+    assert response["Location"] == join
+    assert int(client.session["_auth_user_id"]) == alice.pk
+
+
+def test_the_sign_up_page_reached_from_an_invitation_says_why(client):
+    nxt = reverse("sharing:partner_join") + "?code=ABCD-EFGH"
+    html = client.get(reverse("account_signup"), {"next": nxt}).content.decode()
+    assert INVITED in html and "Start your private journal" not in html
+    assert (
+        f'href="{reverse("account_login")}?next=%2Fsharing%2Fpartners%2Fjoin%2F%3Fcode%3DABCD-EFGH"' in html
+    )
+    # Signing up from there keeps the invitation as the place to go once the address is confirmed.
+    response = client.post(
+        reverse("account_signup") + "?next=" + nxt,
+        {"email": "newcomer@example.com", "password1": PASSWORD, "password2": PASSWORD, "next": nxt},
+    )
+    assert response.status_code == 302
+    assert get_user_model().objects.filter(email="newcomer@example.com").exists()
+    response = client.post(reverse("account_email_verification_sent"), {"code": latest_code()})
+    assert response["Location"] == nxt
+
+
+@pytest.mark.parametrize("nxt", ["", "/journal/", "https://evil.example/sharing/partners/join/", "/nowhere/"])
+def test_log_in_and_sign_up_without_an_invitation_say_nothing_of_one(client, nxt):
+    query = {"next": nxt} if nxt else {}
+    login = client.get(reverse("account_login"), query).content.decode()
+    signup = client.get(reverse("account_signup"), query).content.decode()
+    assert "Welcome back" in login and "Start your private journal" in signup
+    assert INVITED not in login and INVITED not in signup
+
+
+def test_an_old_invitation_link_counts_as_an_invitation(client):
+    html = client.get(reverse("account_login"), {"next": "/needs/partners/join/?code=ABCD"}).content.decode()
+    assert INVITED in html

@@ -29,7 +29,7 @@ MONTH_PARAM = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
 
 
 def month_from_param(value: str, today: dt.date) -> dt.date | None:
-    """The first day of the month named `YYYY-MM`, if it is one the calendar shows (1900 up to next month)."""
+    """The first day of the month named `YYYY-MM`, if it is one the calendar shows (1900 up to this month)."""
     match = MONTH_PARAM.fullmatch(value)
     if not match:
         return None
@@ -41,8 +41,9 @@ def month_from_param(value: str, today: dt.date) -> dt.date | None:
 
 
 def last_calendar_month(today: dt.date) -> dt.date:
-    """The calendar reaches one month ahead, so the days to come can be seen."""
-    return (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    """The calendar ends with this month: reflections and check-ins are never dated in the future, so a month
+    to come would only ever be empty."""
+    return today.replace(day=1)
 
 
 def week_from_param(value: str, today: dt.date) -> dt.date | None:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from journal.markdown import markdown_to_text
 from journal.models import Reflection
 from journal.services.search_index import Query, found_spans
 from needs.privacy.crypto import reveal_each
@@ -20,8 +21,9 @@ SNIPPET_WIDTH = 90
 
 @dataclass
 class Entry:
-    """One reflection as the journal list shows it. With a search, both texts are escaped and the words
-    found are marked; without, they are plain text for the template to escape."""
+    """One reflection as the journal list shows it. The excerpt is the text as a reader sees it, without its
+    Markdown. With a search, both texts are escaped and the words found are marked; without, they are plain
+    text for the template to escape."""
 
     reflection: Reflection
     title_html: str
@@ -57,17 +59,22 @@ def snippet(text: str, query: Query, width: int = SNIPPET_WIDTH) -> SafeString:
 def search_matches(*, user, reflections, query: Query) -> list[Entry]:
     """Marked titles and snippets for one page of search results: only these reflections are decrypted."""
     return [
-        Entry(r, marked(r.plain.title, list(found_spans(r.plain.title, query))), snippet(r.plain.body, query))
+        Entry(
+            r,
+            marked(r.plain.title, list(found_spans(r.plain.title, query))),
+            snippet(markdown_to_text(r.plain.body), query),
+        )
         for r in reveal_each(reflections, owner=user)
     ]
 
 
 def list_entries(*, user, reflections) -> list[Entry]:
     """Titles and the start of each text for one page of the journal list."""
-    return [
-        Entry(r, r.plain.title, r.plain.body[:EXCERPT] + ("…" if len(r.plain.body) > EXCERPT else ""))
-        for r in reveal_each(reflections, owner=user)
-    ]
+    entries = []
+    for r in reveal_each(reflections, owner=user):
+        text = markdown_to_text(r.plain.body)
+        entries.append(Entry(r, r.plain.title, text[:EXCERPT] + ("…" if len(text) > EXCERPT else "")))
+    return entries
 
 
 def filter_reflections(

@@ -31,7 +31,7 @@ def test_export_then_import_into_another_account(page, live_server, tmp_path):
     assert_accessible(page)
     # Exporting asks for the password again first; then the download starts.
     page.get_by_role("button", name="Everything (JSON)").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Confirm Access")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Is it still you?")
     assert_accessible(page)
     page.get_by_label(label("Password")).fill(PASSWORD)
     with page.expect_download() as download:

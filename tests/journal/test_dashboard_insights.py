@@ -335,3 +335,24 @@ def test_most_linked_counts_the_persons_live_reflections_of_the_period(alice, bo
         ("Being heard", 3),
         ("Rest", 3),
     ]
+
+
+@time_machine.travel(dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_insights_copy_reads_as_sentences_and_the_year_key_claims_no_shade(client, alice):
+    rest = make_need(alice, "Rest", "physical")
+    for back in range(40):
+        make_checkin(alice, rest, TODAY - dt.timedelta(days=back), 3 + back % 6)
+    make_reflection(alice, date=TODAY, anxiety=3, confidence=6, needs=[rest])
+    assert CheckIn.objects.for_user(alice).count() == 40
+    client.force_login(alice)
+    html = client.get("/insights/?range=all").content.decode()
+    assert "over all time." in html and "All time." not in html and "over All time" not in html
+    assert "by category, all time" in html
+    # Dark mode shows the best days lightest, light mode darkest: the words name neither, the key is drawn.
+    assert "Darker" not in html and "darker" not in html and "lighter" not in html.lower()
+    assert "Less met" in html and "More met" in html
+    key = html[html.index('class="heat-legend') :]
+    key = key[: key.index("</div>")]
+    assert [f"heat-key heat-{n}" in key for n in range(5)] == [True] * 5
+    assert key.index("Less met") < key.index("heat-1") < key.index("heat-4") < key.index("More met")
+    assert "over 30 days." in client.get("/insights/?range=30d").content.decode()

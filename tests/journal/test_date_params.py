@@ -52,10 +52,11 @@ def test_the_calendar_stops_at_its_edges(client, alice, frozen):
     days = {d.date: d for week in first.context["weeks"] for d in week if d.date}
     assert days[dt.date(1900, 1, 15)].reflections == 1
     assert client.get(CALENDAR, {"month": "1900-02"}).context["previous"] == dt.date(1900, 1, 1)
-    # Next month can be seen (days to come); the month after cannot, and no link leads there.
-    last = client.get(CALENDAR, {"month": "2026-07"})
-    assert last.context["month"] == dt.date(2026, 7, 1) and last.context["following"] is None
-    assert client.get(CALENDAR, {"month": "2026-06"}).context["following"] == dt.date(2026, 7, 1)
+    # This month is the last: nothing is dated in the future, and no link leads there.
+    last = client.get(CALENDAR, {"month": "2026-06"})
+    assert last.context["month"] == dt.date(2026, 6, 1) and last.context["following"] is None
+    assert "July →" not in last.content.decode() and "?month=2026-07" not in last.content.decode()
+    assert client.get(CALENDAR, {"month": "2026-05"}).context["following"] == dt.date(2026, 6, 1)
     assert NOTE not in client.get(CALENDAR).content.decode()
 
 

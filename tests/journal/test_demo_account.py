@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from journal.management.commands.create_demo_account import DEMO_EMAIL, PARTNER_EMAIL, demo_password
 from journal.models import Reflection
+from needs.models.accounts import Profile
 from needs.models.needs import Category, CheckIn, Need
 from needs.models.relationships import PausePlan, Relationship, RelationshipRating
 from needs.models.sharing import Answer, Card, Connection, LoveProfile, SharedNeed, Statement
@@ -117,7 +118,10 @@ def test_the_demo_shares_a_card_steps_back_from_riley_and_exchanges_needs_with_s
     client.logout()
     signed_in = client.post(reverse("account_login"), {"login": PARTNER_EMAIL, "password": demo_password()})
     assert signed_in.status_code == 302
-    assert DEMO_EMAIL in client.get(reverse("sharing:partners")).content.decode()
+    partners = client.get(reverse("sharing:partners")).content.decode()
+    assert "With Jo" in partners and DEMO_EMAIL not in partners
+    # The demo's addresses reach nobody: neither is sent "something new" emails.
+    assert not Profile.objects.filter(owner__in=[demo, sam], partner_emails=True).exists()
     side_by_side = client.get(reverse("sharing:partner_detail", args=[connection.pk])).content.decode()
     assert "Being heard" in side_by_side and "Companionship" in side_by_side
     assert "I can offer this: “Yes to phones away after dinner" in side_by_side
@@ -149,3 +153,19 @@ def test_running_it_again_the_same_day_changes_nothing_and_a_later_day_builds_it
     for person in (fresh, fresh_sam):
         assert person.check_password(demo_password())
     assert get_user_model().objects.filter(pk=alice.pk).exists()
+
+
+@pytest.mark.parametrize("moment", [MOMENT, MOMENT + dt.timedelta(days=4)])  # a Wednesday, a Sunday
+def test_reflections_that_name_their_day_fall_on_it_whatever_today_is(local_mode, moment):
+    with time_machine.travel(moment, tick=False):
+        build_demo()
+    demo, _ = demo_people()
+    days = {}
+    for reflection in Reflection.objects.for_user(demo):
+        body = reflection.reveal("body", owner=demo)
+        for start, weekday in (("Quiet Sunday.", "Sunday"), ("Running group on Sunday.", "Sunday"),
+                               ("Turned down the Friday drinks.", "Friday")):  # fmt: skip
+            if body.startswith(start):
+                days[start] = (reflection.date.strftime("%A"), weekday)
+    assert len(days) == 3
+    assert all(written == named for written, named in days.values()), days

@@ -165,3 +165,93 @@ def test_on_this_day_matches_exact_earlier_dates_and_leap_days_only_in_leap_year
     assert on_this_day(user=alice, today=dt.date(2028, 2, 29)) == [leap]
     assert on_this_day(user=alice, today=dt.date(2025, 2, 28)) == [eve, old]
     assert on_this_day(user=alice, today=dt.date(2024, 2, 28)) == [old]  # not today itself
+
+
+def _search_titles(client, owner, url) -> list[str]:
+    shown, page = [], 1
+    while True:
+        response = client.get(f"{url}&page={page}")
+        shown += [e.reflection.reveal_all(owner=owner).title for e in response.context["entries"]]
+        if not response.context["page"].has_next():
+            return shown
+        page += 1
+
+
+def _scrambled_gardens(owner) -> list[str]:
+    """Reflections written in an order unlike their dates (two on one day, the later one written first)."""
+    dates = [dt.date(2024, 5, 2), dt.date(2026, 1, 9), dt.date(2023, 7, 1), dt.date(2025, 3, 3)]
+    written = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
+    for n, date in enumerate(dates * 6):
+        with time_machine.travel(written + dt.timedelta(minutes=n), tick=False):
+            make_reflection(owner, title=f"Garden {date} {n:02d}", body="garden", date=date)
+    with time_machine.travel(written + dt.timedelta(days=1), tick=False):
+        make_reflection(owner, title="Garden late", body="garden", date=dt.date(2026, 1, 9))
+    newest = sorted(Reflection.objects.for_user(owner), key=lambda r: (r.date, r.created_at), reverse=True)
+    return [r.reveal("title", owner=owner) for r in newest]
+
+
+def test_search_results_are_newest_first_when_many_match(client, alice, frozen, monkeypatch):
+    """Past `WALK_FROM` matches the search reads reflections newest first and checks each: same order."""
+    from journal.services import search_index
+
+    expected = _scrambled_gardens(alice)
+    assert expected[0] == "Garden late"
+    monkeypatch.setattr(search_index, "WALK_FROM", 3)
+    client.force_login(alice)
+    assert _search_titles(client, alice, LIST + "?q=garden") == expected
+
+
+def test_search_results_with_a_filter_are_newest_first(client, alice, frozen):
+    expected = _scrambled_gardens(alice)
+    client.force_login(alice)
+    url = LIST + "?q=garden&date_from=2020-01-01"
+    assert _search_titles(client, alice, url) == expected
+    assert _search_titles(client, alice, LIST + "?q=garden") == expected
+
+
+MARKDOWN_BODY = (
+    "# Sunday\n\nI was **waiting** for _news_ all day.\n\n- a [walk](https://example.com/x) <em>then</em>"
+)
+
+
+def test_search_excerpts_are_plain_text_with_the_words_found_marked(client, alice, frozen):
+    reflection = make_reflection(alice, title="Waiting", body=MARKDOWN_BODY)
+    client.force_login(alice)
+    response = client.get(LIST + "?q=waiting+walk")
+    [entry] = response.context["entries"]
+    assert entry.reflection.pk == reflection.pk
+    excerpt = str(entry.excerpt_html)
+    assert excerpt == (
+        "Sunday I was <mark>waiting</mark> for news all day. a <mark>walk</mark> &lt;em&gt;then&lt;/em&gt;"
+    )
+    html = response.content.decode()
+    assert "**" not in html and "https://example.com/x" not in html and "# Sunday" not in html
+    # The reflection keeps its Markdown; only the excerpt is plain.
+    assert Reflection.objects.get(pk=reflection.pk).reveal("body", owner=alice) == MARKDOWN_BODY
+
+
+def test_journal_list_excerpts_are_plain_text(client, alice, frozen):
+    make_reflection(alice, title="Waiting", body=MARKDOWN_BODY + " " + "more words " * 40)
+    client.force_login(alice)
+    [entry] = client.get(LIST).context["entries"]
+    assert entry.excerpt_html.startswith(
+        "Sunday I was waiting for news all day. a walk <em>then</em> more words"
+    )
+    assert entry.excerpt_html.endswith("…") and len(entry.excerpt_html) == 221
+    html = client.get(LIST).content.decode()
+    assert "I was waiting for news" in html and "**waiting**" not in html and "&lt;em&gt;then" in html
+
+
+def test_the_calendar_offers_no_month_after_this_one(client, alice, frozen):
+    client.force_login(alice)
+    this_month = client.get(reverse("journal:calendar"))
+    assert this_month.context["month"] == dt.date(2026, 6, 1) and this_month.context["following"] is None
+    html = this_month.content.decode()
+    assert "July →" not in html and "?month=2026-07" not in html and "← May" in html
+    # Asking for next month (an old link) shows this month and says so.
+    asked = client.get(reverse("journal:calendar"), {"month": "2026-07"})
+    assert asked.context["month"] == dt.date(2026, 6, 1)
+    assert "it covers January 1900 to this month" in asked.content.decode()
+    assert client.get(reverse("journal:calendar"), {"month": "2026-05"}).context["following"] == dt.date(
+        2026, 6, 1
+    )

@@ -1,0 +1,75 @@
+"""Template context the account pages need from the request alone."""
+
+from urllib.parse import urlsplit
+
+from django.http import HttpRequest
+from django.urls import Resolver404, resolve
+
+# Invitation links from before sharing moved to /sharing/ redirect there, so they count too.
+OLD_JOIN_PATH = "/needs/partners/join/"
+
+
+def invitation(request: HttpRequest) -> dict:
+    """`arriving_by_invitation`: the person was sent to log in (or sign up) on their way to a partner invitation,
+    so the page can say why they are here instead of greeting them as a returning member."""
+    data = request.POST if request.method == "POST" else request.GET
+    destination = data.get("next", "")
+    if not destination:
+        return {}
+    return {"arriving_by_invitation": leads_to_invitation(destination)}
+
+
+def leads_to_invitation(destination: str) -> bool:
+    parts = urlsplit(destination)
+    if parts.scheme or parts.netloc:
+        return False
+    if parts.path == OLD_JOIN_PATH:
+        return True
+    try:
+        return resolve(parts.path).view_name == "sharing:partner_join"
+    except Resolver404:
+        return False
+
+
+# Which part of the main navigation a page belongs to, by (URL namespace, URL name). A page in none of them
+# (settings, your data, import and export, the account pages) lights up no section.
+SECTIONS = {
+    "home": {("", "home")},
+    "journal": {
+        ("journal", name)
+        for name in (
+            "reflection_list", "calendar", "reflection_create", "trash", "draft_save", "draft_discard",
+            "prompt_another", "prompt_list", "prompt_create", "prompt_edit", "prompt_delete", "reflection_detail",
+            "reflection_edit", "reflection_delete", "reflection_restore", "reflection_destroy",
+        )
+    },
+    "needs": {
+        ("needs", name)
+        for name in (
+            "inventory", "catalogue", "need_create", "need_detail", "need_edit", "need_archive", "need_restore",
+            "need_delete",
+        )
+    },
+    "checkin": {("needs", "checkin"), ("needs", "checkin_edit")},
+    "insights": {("journal", "insights"), ("journal", "weekly_review")},
+    "wheel": {("needs", "wheel")},
+    "relationships": {
+        ("needs", name)
+        for name in (
+            "relationships", "relationship_create", "relationship_detail", "pause_plan", "relationship_edit",
+            "relationship_remove",
+        )
+    },
+}  # fmt: skip
+SECTION_OF = {page: section for section, pages in SECTIONS.items() for page in pages}
+
+
+def navigation(request: HttpRequest) -> dict:
+    """`nav_section`: the main navigation's section for this page ("" for none)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return {"nav_section": ""}
+    namespace = match.namespace or ""
+    if namespace == "sharing":
+        return {"nav_section": "sharing"}
+    return {"nav_section": SECTION_OF.get((namespace, match.url_name), "")}
