@@ -95,6 +95,8 @@ def _app_visits(acct: Account) -> dict[str, list[Visit]]:
         ],
         "journal:insights": [Visit(u("journal:insights"), query={"range": key}) for key in ["", *RANGES]],
         "journal:weekly_review": [
+            # The week's relationships, by their nicknames (rated every day of the last 40).
+            Visit(u("journal:weekly_review"), query={"week": str(today)}, shows=("nickname",)),
             Visit(u("journal:weekly_review"), query={"week": str(reflection.date)}, shows=("title",)),
             Visit(
                 u("journal:weekly_review"),
@@ -198,14 +200,11 @@ def _app_visits(acct: Account) -> dict[str, list[Visit]]:
         "needs:wheel": [Visit(u("needs:wheel"))],
         "needs:relationships": [Visit(u("needs:relationships"), shows=("nickname",))],
         "needs:relationship_create": [Visit(u("needs:relationship_create"))],
-        "needs:relationship_detail": [
-            Visit(u("needs:relationship_detail"), shows=("nickname", "pause")),
-            Visit(
-                u("needs:relationship_detail", pk=acct["spare_relationship"]),
-                post={"delete": "1"},
-                status=302,
-                late=9,
-            ),
+        "needs:relationship_detail": [Visit(u("needs:relationship_detail"), shows=("nickname", "pause"))],
+        "needs:relationship_edit": [Visit(u("needs:relationship_edit"), shows=("nickname",))],
+        "needs:relationship_remove": [
+            Visit(u("needs:relationship_remove"), shows=("nickname",)),
+            Visit(u("needs:relationship_remove", pk=acct["spare_relationship"]), post={}, status=302, late=9),
         ],
         "needs:pause_plan": [Visit(u("needs:pause_plan"), shows=("nickname", "pause"))],
         "sharing:cards": [Visit(u("sharing:cards"), shows=("card",))],
@@ -233,14 +232,22 @@ def _app_visits(acct: Account) -> dict[str, list[Visit]]:
         "sharing:partner_answer": [
             Visit(u("sharing:partner_answer"), post={"kind": "more", "note": "Which evenings?"}, status=302)
         ],
-        "sharing:partner_end": [Visit(u("sharing:partner_end"), "bob", post={}, status=302, late=99)],
+        "sharing:partner_end": [
+            Visit(u("sharing:partner_end")),
+            Visit(u("sharing:partner_end"), "bob"),
+            Visit(u("sharing:partner_end"), "bob", post={}, status=302, late=99),
+        ],
         "needs/cards/": [Visit("/needs/cards/", status=301, shows=("card",))],
         "^needs/(?P<rest>(?:partners|loved|statements)/.*)$": [
             Visit(f"/needs/partners/{acct['connection'].pk}/", status=301, shows=("bob_statement",)),
             Visit("/needs/loved/", status=301, shows=("loved",)),
             Visit(f"/needs/statements/{acct['statement'].pk}/", status=301, shows=("statement",)),
         ],
-        "card_public": [Visit(u("card_public"), "anonymous", shows=("statement", "loved"))],
+        "card_public": [
+            Visit(u("card_public"), "anonymous", shows=("statement", "loved")),
+            # Once revoked (late=10), its link gets the calm "no longer shared" page.
+            Visit(u("card_public", token=acct["spare_card"].plain_token), "anonymous", status=410, late=11),
+        ],
         "usersessions_list": [Visit(u("usersessions_list"))],
     }
 
@@ -254,6 +261,10 @@ def _account_visits(acct: Account) -> dict[str, list[Visit]]:
                  "mfa_generate_recovery_codes", "mfa_download_recovery_codes", "mfa_list_webauthn",
                  "mfa_add_webauthn", "mfa_reauthenticate_webauthn"]  # fmt: skip
     visits = {name: [Visit(reverse(name), "anonymous")] for name in visitor}
+    # Arriving by an invitation link: the ways in say so.
+    invited = {"next": f"{reverse('sharing:partner_join')}?code=ABCD"}
+    for name in ("account_login", "account_signup"):
+        visits[name].append(Visit(reverse(name), "anonymous", query=invited))
     visits |= {name: [Visit(reverse(name))] for name in signed_in}
     email = {"email": acct["alice"].email}
     passkey = acct["passkey"].pk

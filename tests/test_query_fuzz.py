@@ -52,6 +52,8 @@ OBJECT_FOR = {
     "sharing:statement_edit": "statement",
     "sharing:card_revoke": "card",
     "needs:relationship_detail": "relationship",
+    "needs:relationship_edit": "relationship",
+    "needs:relationship_remove": "relationship",
     "needs:pause_plan": "relationship",
     "sharing:partner_detail": "connection",
     "sharing:partner_share": "connection",

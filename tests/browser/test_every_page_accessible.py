@@ -51,6 +51,8 @@ def test_remaining_pages_have_no_axe_violations(page, live_server):
         reverse("sharing:love_profile"),
         reverse("needs:relationship_create"),
         reverse("needs:relationship_detail", args=[rel.pk]),
+        reverse("needs:relationship_edit", args=[rel.pk]),
+        reverse("needs:relationship_remove", args=[rel.pk]),
         reverse("sharing:partner_join"),
         reverse("account_email"),
         reverse("account_change_password"),
