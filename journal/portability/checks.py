@@ -67,8 +67,15 @@ _RATING = {"need": ID, "date": VALUE, "score": VALUE}
 SHAPE = {
     "settings": {
         **dict.fromkeys(
-            ("time_zone", "day_ends_at", "low_score_threshold", "show_streak", "colour_mode", "display_name",
-             "partner_emails"),
+            (
+                "time_zone",
+                "day_ends_at",
+                "low_score_threshold",
+                "show_streak",
+                "colour_mode",
+                "display_name",
+                "partner_emails",
+            ),
             VALUE,
         ),  # fmt: skip
         "reminders": dict.fromkeys(

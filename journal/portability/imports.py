@@ -196,7 +196,9 @@ def _settings(user, settings, report: Report) -> None:
         settings_save(user=user, profile=form.cleaned_data)
     else:
         report.refuse("settings", 0, form_errors(form))
-    if "display_name" in settings or "partner_emails" in settings:  # files from before these settings lack them
+    if (
+        "display_name" in settings or "partner_emails" in settings
+    ):  # files from before these settings lack them
         profile = profile_for(user)
         values = {"display_name": settings.get("display_name", profile.display_name)}
         if settings.get("partner_emails", profile.partner_emails):

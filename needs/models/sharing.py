@@ -82,7 +82,8 @@ class Card(SealedFieldsMixin, OwnedModel):
     statements = models.ManyToManyField(Statement, blank=True, related_name="+")
     include_profile = models.BooleanField(default=False)
     include_scores = models.BooleanField(default=False)
-    include_meaning = models.BooleanField(default=False)  # each need's "what met looks like", in the person's words
+    # Each need's "what met looks like", in the person's words.
+    include_meaning = models.BooleanField(default=False)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     opened_count = models.PositiveIntegerField(default=0, editable=False)
