@@ -49,11 +49,17 @@ def test_two_people_connect_under_their_names_hear_of_news_answer_and_end_it_onl
     page.get_by_role("button", name="Create an invitation").click()
     invite_link = page.get_by_label(re.compile("^Invitation link")).input_value()
 
-    # bob opens the link, gives his name and connects.
+    # bob opens the link while logged out: the log-in page says what the link is, and logging in leads on to it.
     bob_context = browser.new_context(viewport=DESKTOP)
     bob_page = bob_context.new_page()
-    log_in(bob_page, base, "bob@example.com", PASSWORD)
     bob_page.goto(invite_link)
+    expect(bob_page.locator("main")).to_contain_text("Someone would like to connect with you on Attune")
+    expect(bob_page.locator("main")).not_to_contain_text("Welcome back")
+    accessible_at_both_sizes(bob_page)
+    bob_page.get_by_label(label("Email")).fill("bob@example.com")
+    bob_page.get_by_label(label("Password")).fill(PASSWORD)
+    bob_page.get_by_role("button", name="Log in", exact=True).click()
+    expect(bob_page).to_have_url(re.compile(r"/sharing/partners/join/"))
     accessible_at_both_sizes(bob_page)
     bob_page.get_by_label(label("The name people you connect with see")).fill("Bo")
     bob_page.get_by_role("button", name="Connect").click()
