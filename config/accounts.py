@@ -32,6 +32,14 @@ class AccountAdapter(DefaultAccountAdapter):
         "rate_limited": "That’s a lot of tries in a short time. Wait a few minutes, then try again.",
     }
 
+    def is_safe_url(self, url):
+        # allauth parses `next` before checking it, and a value that is no URL at all (`http://[`) would raise:
+        # such a `next` is simply not followed.
+        try:
+            return super().is_safe_url(url)
+        except ValueError:
+            return False
+
 
 class MFAAdapter(DefaultMFAAdapter):
     error_messages = DefaultMFAAdapter.error_messages | {

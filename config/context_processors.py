@@ -12,15 +12,20 @@ OLD_JOIN_PATH = "/needs/partners/join/"
 def invitation(request: HttpRequest) -> dict:
     """`arriving_by_invitation`: the person was sent to log in (or sign up) on their way to a partner invitation,
     so the page can say why they are here instead of greeting them as a returning member."""
-    data = request.POST if request.method == "POST" else request.GET
-    destination = data.get("next", "")
+    destination = request.GET.get("next", "")
+    if not destination and request.method == "POST" and hasattr(request, "_post"):
+        # Only a form Django has already read: an error page for a body too large to read renders here too.
+        destination = request.POST.get("next", "")
     if not destination:
         return {}
     return {"arriving_by_invitation": leads_to_invitation(destination)}
 
 
 def leads_to_invitation(destination: str) -> bool:
-    parts = urlsplit(destination)
+    try:
+        parts = urlsplit(destination)
+    except ValueError:  # not a URL at all (`http://[`): certainly not the invitation
+        return False
     if parts.scheme or parts.netloc:
         return False
     if parts.path == OLD_JOIN_PATH:

@@ -3,8 +3,10 @@
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.exceptions import TooManyFieldsSent
 from django.urls import reverse
 
+from config.context_processors import invitation
 from tests.conftest import PASSWORD, latest_code
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +154,27 @@ def test_log_in_and_sign_up_without_an_invitation_say_nothing_of_one(client, nxt
 def test_an_old_invitation_link_counts_as_an_invitation(client):
     html = client.get(reverse("account_login"), {"next": "/needs/partners/join/?code=ABCD"}).content.decode()
     assert INVITED in html
+
+
+@pytest.mark.parametrize("nxt", ["http://[", "//[::1", "\x00"])
+def test_a_next_that_is_no_url_at_all_is_no_invitation_and_no_error(client, nxt):
+    for name in ("account_login", "account_signup"):
+        response = client.get(reverse(name), {"next": nxt})
+        assert response.status_code == 200
+        assert INVITED not in response.content.decode()
+    # Any page renders the note's check: a 404 with such a query string is still a calm 404.
+    assert client.get("/no-such-page/", {"next": nxt}).status_code == 404
+
+
+def test_the_invitation_note_never_reads_a_form_django_refused(rf, settings):
+    # An error page for a refused form (too many fields) renders with the request: the note's check must not
+    # read that form again, or the calm 400 would become a server error.
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    body = "&".join(f"f{i}=x" for i in range(20)) + "&next=/sharing/partners/join/"
+    request = rf.post("/accounts/login/", body, content_type="application/x-www-form-urlencoded")
+    with pytest.raises(TooManyFieldsSent):
+        request.POST  # noqa: B018 - what Django's own reading of it does
+    assert invitation(request) == {}
+    read = rf.post("/accounts/login/", {"next": "/sharing/partners/join/?code=AB"})
+    read.POST  # noqa: B018 - the log-in form has read it
+    assert invitation(read) == {"arriving_by_invitation": True}

@@ -201,7 +201,7 @@ def _settings(user, settings, report: Report) -> None:
     ):  # files from before these settings lack them
         profile = profile_for(user)
         values = {"display_name": settings.get("display_name", profile.display_name)}
-        if settings.get("partner_emails", profile.partner_emails):
+        if settings.get("partner_emails", profile.partner_emails) is True:
             values["partner_emails"] = "on"
         form = PartnerSettingsForm(form_data(values))
         if form.is_valid():

@@ -141,8 +141,9 @@ def _latest_and_recent(ratings, since: dt.date) -> list[tuple]:
 
 def overview(*, user, relationships: list[Relationship], needs: dict, today: dt.date) -> list[PersonRow]:
     """One row per person with the needs that matter with them (chosen, else the ones rated with them): each
-    need's latest rating and its direction. The most strained first: people by their lowest latest rating,
-    and within a person, lowest first; unrated needs and people last."""
+    need's latest rating and its direction. The most strained first: people with an important need low for weeks
+    (`strained`), then by their lowest latest rating; within a person, lowest first; unrated needs and people
+    last."""
     since = today - dt.timedelta(days=STRETCH)
     latest: dict = defaultdict(list)  # {(relationship id, need id): [(date, score)], newest first}
     recent: dict = defaultdict(list)  # {relationship id: [(need id, date, score)] after `since`}
@@ -176,7 +177,8 @@ def overview(*, user, relationships: list[Relationship], needs: dict, today: dt.
         row.cells.sort(key=lambda c: (c.latest is None, c.latest or 0, c.need.name.lower()))
         row.strained = strained(recent.get(rel.pk, []), needs, today)
         rows.append(row)
-    rows.sort(key=lambda r: (r.lowest is None, r.lowest or 0))  # stable: equal people keep their order
+    # Strained first (an important need low for weeks), then by the lowest latest rating; stable otherwise.
+    rows.sort(key=lambda r: (not r.strained, r.lowest is None, r.lowest or 0))
     return rows
 
 

@@ -84,6 +84,18 @@ def test_making_an_invitation_asks_for_the_name_prefilled_and_saves_it(client, a
     assert Invitation.objects.filter(owner=alice).count() == 1 and _name(alice) == "Alice R."
 
 
+def test_a_form_sent_without_the_name_field_leaves_the_chosen_name_alone(client, alice, bob):
+    Profile.objects.update_or_create(owner=alice, defaults={"display_name": "Ali"})
+    Profile.objects.update_or_create(owner=bob, defaults={"display_name": "Bobby"})
+    client.force_login(alice)
+    client.post(reverse("sharing:partners"), {})  # a page from before the field, or another client
+    assert Invitation.objects.filter(owner=alice).count() == 1 and _name(alice) == "Ali"
+    code = Invitation.objects.get().reveal("code", owner=alice)
+    client.force_login(bob)
+    assert client.post(reverse("sharing:partner_join"), {"code": code}).status_code == 302
+    assert _name(bob) == "Bobby"
+
+
 def test_using_an_invitation_asks_for_the_name_and_saves_it_only_when_it_works(client, alice, bob):
     Profile.objects.update_or_create(owner=bob, defaults={"display_name": "Bobby"})
     client.force_login(alice)

@@ -2,7 +2,10 @@
 (after the write is committed, only "something new from <name>" and a link, at most once until they open the
 connection, never if they turned it off) and a card on their home page until they open the connection."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core import mail
 from django.db import connection as db
@@ -166,3 +169,17 @@ def test_the_home_card_adds_at_most_one_query_however_many_connections(client, a
     home = client.get("/").content.decode()
     assert home.count("Something new from") == 6
     assert home_queries() == one <= without + 1
+
+
+def test_what_was_shared_before_partner_news_is_not_news_after_the_upgrade(client, alice, bob, pair, walks):
+    partner_share_set(user=bob, connection=pair, needs=[walks])  # shared before the release, never "seen"
+    Connection.objects.filter(pk=pair.pk).update(inviter_seen_at=None, invitee_seen_at=None)
+    migration = importlib.import_module("needs.migrations.0010_connections_seen_at_start")
+    migration.seen_now(django_apps, None)
+    client.force_login(alice)
+    assert "Something new from" not in client.get("/").content.decode()
+    assert news_for(user=alice) == []
+    # What bob shares after it is news again.
+    later = make_need(bob, "Quiet mornings", "mental")
+    partner_share_set(user=bob, connection=pair, needs=[walks, later])
+    assert "Something new from Bo" in client.get("/").content.decode()

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from needs.models.relationships import PausePlan, Relationship, RelationshipRating
 from needs.services.relationships import FALLING, FIRST, RISING, STEADY, direction, pause_plan_save
+from needs.services.accounts import local_today
 from tests.factories import make_need, make_relationship
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,17 @@ def test_the_overview_puts_the_most_strained_people_and_needs_first(client, alic
     assert "No ratings yet." in html[order[2] :]
     assert Relationship.objects.filter(owner=alice).count() == 3
     assert RelationshipRating.objects.filter(owner=alice).count() == 5
+
+
+def test_someone_strained_for_weeks_comes_before_one_low_rating(client, alice, needs):
+    today = local_today(alice)
+    once = make_relationship(alice, "Lately Low Lee")
+    rate(alice, once, needs["rest"], [1], start=today - dt.timedelta(days=1))
+    weeks = make_relationship(alice, "Weeks Low Wren")  # an important need below 4 for five weeks
+    rate(alice, weeks, needs["heard"], [3, 3, 3, 3, 3, 3], start=today - dt.timedelta(days=35))
+    client.force_login(alice)
+    html = overview(client)
+    assert html.index("Weeks Low Wren") < html.index("Lately Low Lee")
 
 
 def test_the_overview_shows_the_latest_rating_and_its_direction_in_words(client, alice, needs):

@@ -55,7 +55,8 @@ def partners(request):
     profile = profile_for(request.user)
     name_form = DisplayNameForm(posted(request), initial={"display_name": profile.display_name})
     if request.method == "POST" and name_form.is_valid():
-        display_name_set(user=request.user, display_name=name_form.cleaned_data["display_name"])
+        if "display_name" in request.POST:  # a page without the field leaves the chosen name alone
+            display_name_set(user=request.user, display_name=name_form.cleaned_data["display_name"])
         invitation_create(user=request.user)
         messages.success(
             request, f"Invitation created. Send the code or link; it works once, for {INVITE_DAYS} days."
@@ -93,7 +94,8 @@ def partner_join(request):
         try:
             with transaction.atomic():
                 connection = sharing_services.partner_join(user=request.user, code=form.cleaned_data["code"])
-                display_name_set(user=request.user, display_name=form.cleaned_data["display_name"])
+                if "display_name" in request.POST:
+                    display_name_set(user=request.user, display_name=form.cleaned_data["display_name"])
         except ValidationError as refusal:
             form.add_error("code", refusal)
         else:
