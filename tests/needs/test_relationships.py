@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from needs.models.relationships import PausePlan, Relationship, RelationshipRating
-from needs.services.relationships import FALLING, FIRST, RISING, STEADY, direction, pause_plan_save
 from needs.services.accounts import local_today
+from needs.services.relationships import FALLING, FIRST, RISING, STEADY, direction, pause_plan_save
 from tests.factories import make_need, make_relationship
 
 pytestmark = pytest.mark.django_db
