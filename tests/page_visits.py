@@ -342,7 +342,11 @@ def _admin_visits(acct: Account) -> dict[str, list[Visit]]:
         base = f"admin:{label.replace('.', '_')}"
         for action, args in (("changelist", []), ("add", []), ("history", [row.pk]), ("delete", [row.pk]),
                              ("change", [row.pk])):  # fmt: skip
-            status = 403 if (label, action) == ("auth.user", "add") else 200
+            status = {
+                ("auth.user", "add"): 403,
+                # alice answered this prompt: its delete page sends staff back with "make it inactive instead".
+                ("journal.prompt", "delete"): 302,
+            }.get((label, action), 200)
             visits[f"{base}_{action}"] = [
                 Visit(reverse(f"{base}_{action}", args=args), "staff", status=status)
             ]

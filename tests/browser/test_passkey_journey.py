@@ -37,5 +37,8 @@ def test_person_adds_a_passkey_and_logs_in_with_it(page, live_server, context):
     log_out(page)
     page.goto(base + "/accounts/login/")
     page.get_by_role("button", name="Log in with a passkey").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome back")
+    # Logged in by the passkey alone: the home page, greeting a newcomer on their first day.
+    expect(page).to_have_url(base + "/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome")
+    expect(page.locator("summary", has_text="Account")).to_be_visible()
     expect(page.locator("#prompt-heading")).to_be_visible()
