@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.utils import dates
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 MAX_SCORE = 10
@@ -338,7 +339,7 @@ class NeedLine:
             "",
             '<path class="need-mark need-fill-{}" d="{}"><title>{}, {}: {}</title></path>',
             (
-                (self.index, mark_safe(_shape(self.shape, x, y)), s.label, name, value)  # noqa: S308 - numbers
+                (self.index, _shape(self.shape, x, y), s.label, name, value)
                 for (x, y, _, value), name in zip(s.dots, said, strict=False)
             ),
         )
@@ -346,9 +347,12 @@ class NeedLine:
     @cached_property
     def swatch(self) -> SafeString:
         """The legend's sample: a short stretch of the line with its mark."""
-        return mark_safe(  # noqa: S308 - numbers and fixed class names only
-            f'<line class="chart-line need-line-{self.index}" x1="1" x2="31" y1="8" y2="8" />'
-            f'<path class="need-mark need-fill-{self.index}" d="{_shape(self.shape, 16, 8)}" />'
+        return format_html(
+            '<line class="chart-line need-line-{}" x1="1" x2="31" y1="8" y2="8" />'
+            '<path class="need-mark need-fill-{}" d="{}" />',
+            self.index,
+            self.index,
+            _shape(self.shape, 16, 8),
         )
 
 
