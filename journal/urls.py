@@ -11,6 +11,7 @@ from journal.views import (
     reflections,
     search,
     settings,
+    weekly_review,
     welcome,
 )
 
@@ -33,7 +34,7 @@ urlpatterns = [
     path("goodbye/", account_data.goodbye, name="goodbye"),
     path("reminders/unsubscribe/<str:token>/", settings.unsubscribe, name="unsubscribe"),
     path("insights/", insights.insights_page, name="insights"),
-    path("insights/week/", insights.weekly_review, name="weekly_review"),
+    path("insights/week/", weekly_review.weekly_review, name="weekly_review"),
     path("journal/", search.reflection_list, name="reflection_list"),
     path("journal/calendar/", calendar.journal_calendar, name="calendar"),
     path("journal/new/", reflections.reflection_create, name="reflection_create"),

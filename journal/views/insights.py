@@ -1,4 +1,4 @@
-"""Insights and the weekly review."""
+"""The insights page: trends, feelings, patterns and a year of days."""
 
 from __future__ import annotations
 
@@ -8,12 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from journal import presenters
-from journal.models import Reflection
 from journal.services import insights
-from journal.services import weekly_review as review
-from journal.services.calendar import FIRST_JOURNAL_DAY, week_from_param
 from needs import charts
-from needs.privacy.crypto import reveal_each
 from needs.services.accounts import local_today
 
 
@@ -81,41 +77,3 @@ def _table(series) -> list[dict]:
     weeks = sorted({week for _, _, points in series for week, _ in points})
     lookup = {key: dict(points) for key, _, points in series}
     return [{"week": week, "values": [lookup[key].get(week) for key, _, _ in series]} for week in weeks]
-
-
-@require_safe
-def weekly_review(request):
-    today = local_today(request.user)
-    asked = request.GET.get("week", "")
-    monday = week_from_param(asked, today)
-    # A malformed or out-of-range week shows this week and says so.
-    unknown = bool(asked) and monday is None
-    monday = monday or today - dt.timedelta(days=today.weekday())
-    sunday = monday + dt.timedelta(days=6)
-    reflections = reveal_each(
-        Reflection.objects.for_user(request.user)
-        .live()
-        .filter(date__range=(monday, sunday))
-        .order_by("date", "created_at"),
-        owner=request.user,
-    )
-    rose, fell, held = insights.week_changes(request.user, monday)
-    return render(
-        request,
-        "journal/weekly_review.html",
-        {
-            "monday": monday,
-            "sunday": sunday,
-            "reflections": reflections,
-            "rose": rose,
-            "fell": fell,
-            "held": held,
-            "feelings": review.week_feelings(request.user, monday),
-            "relationships": review.week_relationships(request.user, monday),
-            "helped": review.what_helped(request.user, monday, rose, reflections),
-            "closing": review.closing_question(monday, reflections),
-            "previous": monday - dt.timedelta(days=7) if monday > FIRST_JOURNAL_DAY else None,
-            "following": monday + dt.timedelta(days=7) if monday + dt.timedelta(days=7) <= today else None,
-            "unknown_week": unknown,
-        },
-    )

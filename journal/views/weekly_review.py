@@ -1,0 +1,53 @@
+"""The weekly review: one week's check-ins, feelings, people and reflections, and a question to close it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from journal.models import Reflection
+from journal.services import insights
+from journal.services import weekly_review as review
+from journal.services.calendar import FIRST_JOURNAL_DAY, week_from_param
+from needs.privacy.crypto import reveal_each
+from needs.services.accounts import local_today
+
+
+@require_safe
+def weekly_review(request):
+    today = local_today(request.user)
+    asked = request.GET.get("week", "")
+    monday = week_from_param(asked, today)
+    # A malformed or out-of-range week shows this week and says so.
+    unknown = bool(asked) and monday is None
+    monday = monday or today - dt.timedelta(days=today.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    reflections = reveal_each(
+        Reflection.objects.for_user(request.user)
+        .live()
+        .filter(date__range=(monday, sunday))
+        .order_by("date", "created_at"),
+        owner=request.user,
+    )
+    rose, fell, held = insights.week_changes(request.user, monday)
+    return render(
+        request,
+        "journal/weekly_review.html",
+        {
+            "monday": monday,
+            "sunday": sunday,
+            "reflections": reflections,
+            "rose": rose,
+            "fell": fell,
+            "held": held,
+            "feelings": review.week_feelings(request.user, monday),
+            "relationships": review.week_relationships(request.user, monday),
+            "helped": review.what_helped(request.user, monday, rose, reflections),
+            "closing": review.closing_question(monday, reflections),
+            "previous": monday - dt.timedelta(days=7) if monday > FIRST_JOURNAL_DAY else None,
+            "following": monday + dt.timedelta(days=7) if monday + dt.timedelta(days=7) <= today else None,
+            "unknown_week": unknown,
+        },
+    )
