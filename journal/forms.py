@@ -7,8 +7,9 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 
-from journal.models import PersonalPrompt, Prompt, Reminder, Step
+from journal.models import PersonalPrompt, Prompt, Reflection, Reminder, Step
 from needs.forms.fields import LongText, past_or_today, without_maxlength
 from needs.models.needs import Category, CategoryGroup, Need, by_category
 
@@ -131,8 +132,33 @@ class JournalFilterForm(forms.Form):
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["need"].queryset = Need.objects.for_user(owner).order_by("name")
-        answered = Prompt.objects.filter(answers__owner=owner, answers__deleted_at__isnull=True).distinct()
+        # Prompts asked one at a time, each answered or not by one of the person's live reflections: no
+        # DISTINCT over every reflection of a long journal.
+        answered = Prompt.objects.filter(
+            Exists(
+                Reflection.objects.for_user(owner)
+                .live()
+                .filter(prompt=OuterRef("pk"))
+                .order_by()
+                .values("pk")
+            )
+        )
         self.fields["prompt"].queryset = answered
+
+    def select_choices(self) -> dict[str, list[tuple[str, str]]]:
+        """(value, label) of each select, the person's needs and prompts read once, as values (a
+        ModelChoiceIterator counts, then lists, and builds a model per row)."""
+        needs = self.fields["need"].queryset.values_list("pk", "name")
+        prompts = self.fields["prompt"].queryset.values_list("pk", "text")
+        return {
+            "need": [("", self.fields["need"].empty_label), *((str(pk), name) for pk, name in needs)],
+            "category": [(str(v), str(label)) for v, label in self.fields["category"].choices],
+            "step": [(str(v), str(label)) for v, label in self.fields["step"].choices],
+            "prompt": [
+                ("", self.fields["prompt"].empty_label),
+                *((str(pk), text[:80]) for pk, text in prompts),  # Prompt.__str__
+            ],
+        }
 
     def clean(self):
         data = super().clean()

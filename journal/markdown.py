@@ -4,6 +4,8 @@ The result holds nothing the CSP would block: no scripts, styles, event handlers
 Links keep http(s) and mailto only and get rel="noopener nofollow noreferrer".
 """
 
+import re
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -52,3 +54,22 @@ def markdown_to_text(text: str) -> str:
         elif token.block and token.nesting == -1:
             parts.append(" ")
     return " ".join("".join(parts).split())
+
+
+# Letters, digits, spaces and punctuation that Markdown reads as themselves anywhere in a line.
+_PLAIN = re.compile(r"(?:[^\W_]|[ .,;:?'\"()-])*")
+
+
+def markdown_excerpt(text: str, length: int) -> str:
+    """The first `length` characters of `markdown_to_text(text)`, with "…" when there is more.
+
+    A text that begins with a letter and whose start holds no Markdown syntax and no line break begins with a
+    paragraph of exactly those words, whatever follows (a construct needs its opening mark in the text read):
+    its excerpt needs no parse of the whole text."""
+    head = text[: length * 2]
+    if len(text) > len(head) and head[:1].isalpha() and _PLAIN.fullmatch(head):
+        start = " ".join(head.split())
+        if len(start) > length:
+            return start[:length] + "…"
+    plain = markdown_to_text(text)
+    return plain[:length] + ("…" if len(plain) > length else "")

@@ -320,6 +320,27 @@ class ReflectionDay(OwnedModel):
         return f"reflections of {self.date}"
 
 
+class NeedLinkDay(OwnedModel):
+    """How many of one person's live reflections of one local date link to one need.
+
+    Kept with ReflectionDay in the same transaction as every reflection write; numbers only, no text.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, editable=False, db_index=False
+    )
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="+", db_index=False)
+    date = models.DateField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["need", "date"], name="needlinkday_once")]
+        indexes = [models.Index(fields=["owner", "date"])]
+
+    def __str__(self) -> str:
+        return f"links of {self.date}"
+
+
 class SearchTerm(OwnedModel):
     """One keyed fingerprint of a word, or of a word's beginning, in a reflection (journal.services.search_index).
 

@@ -15,7 +15,7 @@ import statistics
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.utils import dates
+from django.utils import dates, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -28,6 +28,13 @@ def markup_rows(separator: str, template: str, rows) -> SafeString:
     return mark_safe(  # noqa: S308 - every value escaped or already safe
         separator.join(template.format(*map(_escaped, row)) for row in rows)
     )
+
+
+def number_text(value) -> str:
+    """A number as it is printed unlocalised; anything else escaped."""
+    if type(value) in (int, float):
+        return str(value)
+    return html.escape(str(value))
 
 
 def _escaped(value):
@@ -46,10 +53,20 @@ def _y(score: float, top: float, height: float) -> float:
 class DateNames:
     """Day and month names in the active language, looked up once per chart instead of once per date."""
 
+    # Looking the names up costs 31 translations; a page asks for them once per chart, so they are kept per
+    # language (they only change with the translation files, which load once per process).
+    _by_language: dict[str | None, tuple[list[str], list[str], list[str]]] = {}
+
     def __init__(self):
-        self.days = [str(dates.WEEKDAYS_ABBR[index]) for index in range(7)]
-        self.months = [""] + [str(dates.MONTHS[index]) for index in range(1, 13)]
-        self.months_3 = [""] + [str(dates.MONTHS_3[index]).title() for index in range(1, 13)]
+        language = translation.get_language()
+        found = self._by_language.get(language)
+        if found is None:
+            found = self._by_language[language] = (
+                [str(dates.WEEKDAYS_ABBR[index]) for index in range(7)],
+                [""] + [str(dates.MONTHS[index]) for index in range(1, 13)],
+                [""] + [str(dates.MONTHS_3[index]).title() for index in range(1, 13)],
+            )
+        self.days, self.months, self.months_3 = found
 
     def short(self, day: dt.date) -> str:
         """As the `date` filter's "j M Y": 1 Jun 2026."""
@@ -87,15 +104,18 @@ class Period:
         return str(start.year)
 
 
+# Each period reaches to about 60 points (MAX_DOTS): a line that long still draws its dots, each naming its
+# period and value, and stays readable at 720 px; a decade of months (120 points) reads as noise, a decade of
+# quarters as a shape. Fewer points also make each page lighter to build, send and draw.
 WEEK = Period("week", "Weekly", "Week of", 0, 400)
-MONTH = Period("month", "Monthly", "Month", 1, 12 * 366)
-QUARTER = Period("quarter", "Quarterly", "Quarter", 3, 36 * 366)
+MONTH = Period("month", "Monthly", "Month", 1, 5 * 366)
+QUARTER = Period("quarter", "Quarterly", "Quarter", 3, 15 * 366)
 YEAR = Period("year", "Yearly", "Year", 12, math.inf)
 PERIODS = (WEEK, MONTH, QUARTER, YEAR)
 
 
 def period_for(days: list[dt.date]) -> Period:
-    """The finest period that keeps a chart over `days` to about 150 points or fewer."""
+    """The finest period that keeps a chart over `days` to about 60 points or fewer."""
     if not days:
         return WEEK
     span = (max(days) - min(days)).days
@@ -117,24 +137,61 @@ class Sparkline:
 def sparkline(weekly: list[tuple[dt.date, float]], *, weeks_back: list[dt.date], width=120, height=32):
     """A small line over fixed slots (`weeks_back`, oldest first); slots without data are skipped. With more
     slots than half the width in pixels, neighbouring slots share one point, their mean."""
-    if not weekly:
-        return None
-    by_week = dict(weekly)
-    step = width / max(len(weeks_back) - 1, 1)
-    group = math.ceil(len(weeks_back) / (width / 2))
-    coords = []
-    for first in range(0, len(weeks_back), group):
-        found = [
-            (i, by_week[week])
-            for i, week in enumerate(weeks_back[first : first + group], first)
-            if week in by_week
-        ]
-        if found:
-            x = sum(i for i, _ in found) / len(found) * step
-            coords.append((round(x, 1), _y(sum(value for _, value in found) / len(found), 2, height - 4)))
-    if not coords:
-        return None
-    return Sparkline(" ".join(f"{x},{y}" for x, y in coords), coords[-1][0], coords[-1][1], width, height)
+    return SparklineSlots(weeks_back, width=width, height=height).draw(weekly)
+
+
+class SparklineSlots:
+    """The slots many sparklines share (a page of needs over the same weeks), indexed once, so drawing each
+    line only walks its own points."""
+
+    def __init__(self, weeks_back: list[dt.date], *, width=120, height=32):
+        self.width, self.height = width, height
+        self.index = {week: i for i, week in enumerate(weeks_back)}
+        self.step = width / max(len(weeks_back) - 1, 1)
+        # At most one point per 2 px: neighbouring slots share one point, their mean.
+        self.group = max(math.ceil(len(weeks_back) / (width / 2)), 1)
+        self._xs: dict[float, str] = {}
+        self._ys: dict[float, str] = {}
+
+    def draw(self, weekly: list[tuple[dt.date, float]]) -> Sparkline | None:
+        """`weekly` oldest first; points outside the slots are left out."""
+        index = self.index
+        found = [(index[week], value) for week, value in weekly if week in index]
+        if not found:
+            return None
+        previous = -1
+        for i, _ in found:
+            if i <= previous:  # out of order or repeated: the last value of a slot counts, in slot order
+                found = sorted(dict(found).items())
+                break
+            previous = i
+        step, group, top, plot = self.step, self.group, 2, self.height - 4
+        if group > 1:
+            buckets: dict[int, tuple[list, list]] = {}  # slots and values, in slot order
+            for i, value in found:
+                bucket = buckets.get(i // group)
+                if bucket is None:
+                    buckets[i // group] = ([i], [value])
+                else:
+                    bucket[0].append(i)
+                    bucket[1].append(value)
+            found = [
+                (sum(slots) / len(slots), sum(values) / len(slots)) for slots, values in buckets.values()
+            ]
+        # Scores repeat (one decimal place), and so do slots across a page of needs: each coordinate's text
+        # is worked out once. `:.1f` prints what str(round(n, 1)) does.
+        xs, ys = self._xs, self._ys
+        points = []
+        for i, value in found:
+            x = xs.get(i)
+            if x is None:
+                x = xs[i] = f"{i * step:.1f}"
+            y = ys.get(value)
+            if y is None:
+                y = ys[value] = f"{top + plot - (value / MAX_SCORE) * plot:.1f}"
+            points.append(f"{x},{y}")
+        i, value = found[-1]
+        return Sparkline(" ".join(points), round(i * step, 1), _y(value, top, plot), self.width, self.height)
 
 
 @dataclass
@@ -191,6 +248,7 @@ class Series:
     values: list[tuple[dt.date, float]]  # (first day of a period, value), oldest first
     coords: list[tuple[float, float]]
     period: Period
+    said: dict[dt.date, str] | None = None  # escaped period names, shared by a chart's lines
 
     @cached_property
     def points(self) -> str:
@@ -209,16 +267,28 @@ class Series:
     @cached_property
     def marks(self) -> SafeString:
         """The dots, each with its tooltip (Physical, week of 2026-06-01: 6.5), as the insights charts draw them."""
-        names = DateNames()
-        said = (f"week of {d}" if self.period is WEEK else self.period.name(d, names) for d, _ in self.values)
-        return markup_rows(
-            "",
-            '<circle class="series-dot series-fill-{}" cx="{}" cy="{}" r="2.5"><title>{}, {}: {}</title></circle>',
-            (
-                (self.key, x, y, self.label, name, value)
-                for (x, y, _, value), name in zip(self.dots, said, strict=False)
-            ),
-        )
+        if len(self.values) > MAX_DOTS:
+            return SafeString("")
+        # The key and label are escaped once, not once per dot; a period's name once per chart (`said` is
+        # shared by its lines).
+        key, label = html.escape(str(self.key)), html.escape(str(self.label))
+        said = self.said if self.said is not None else {}
+        names = None
+        marks = []
+        for (x, y), (day, value) in zip(self.coords, self.values, strict=True):
+            name = said.get(day)
+            if name is None:
+                if self.period is WEEK:
+                    name = f"week of {day}"
+                else:
+                    names = names or DateNames()
+                    name = html.escape(self.period.name(day, names))
+                said[day] = name
+            marks.append(
+                f'<circle class="series-dot series-fill-{key}" cx="{x}" cy="{y}" r="2.5"><title>{label}, {name}: '
+                f"{number_text(value)}</title></circle>"
+            )
+        return mark_safe("".join(marks))  # noqa: S308 - every text escaped here, the rest numbers
 
     @cached_property
     def table_rows(self) -> SafeString:
@@ -277,8 +347,10 @@ def multi_line_chart(
             return round(left + plot_w / 2, 1)
         return round(left + (day - first).days / span * plot_w, 1)
 
+    said: dict[dt.date, str] = {}
+    xs = {day: x(day) for day in days}  # the lines share their periods: each x once
     built = [
-        Series(key, label, points, [(x(day), _y(value, top, plot_h)) for day, value in points], period)
+        Series(key, label, points, [(xs[day], _y(value, top, plot_h)) for day, value in points], period, said)
         for key, label, points in series
     ]
     count = min(len(days), 6)
@@ -292,6 +364,47 @@ def multi_line_chart(
         x_ticks.append((x(day), tick))
     y_ticks = [(_y(v, top, plot_h), v) for v in (0, 2, 4, 6, 8, 10)]
     return LineChart(width, height, left, top, plot_w, plot_h, built, y_ticks, x_ticks)
+
+
+def line_chart_markup(chart: LineChart, *, chart_id: str, title: str, summary: str) -> SafeString:
+    """A multi-line chart as the insights page draws it: its one-sentence summary, the SVG (with its <title>,
+    grid, axis labels, lines and dots) and the legend, built in one pass instead of a template loop."""
+    grid = markup_rows(
+        "",
+        '<line class="chart-grid" x1="{0}" x2="{1}" y1="{2}" y2="{2}" />'
+        '<text class="chart-label" x="{3}" y="{2}" text-anchor="end" dominant-baseline="middle">{4}</text>',
+        ((chart.left, chart.width - 12, y, chart.left - 8, value) for y, value in chart.y_ticks),
+    )
+    labels = markup_rows(
+        "",
+        '<text class="chart-label" x="{}" y="{}" text-anchor="middle">{}</text>',
+        ((x, chart.height - 8, label) for x, label in chart.x_ticks),
+    )
+    lines = markup_rows(
+        "",
+        '<polyline class="chart-line series-{}" points="{}" />{}',
+        ((s.key, s.points, s.marks) for s in chart.series),
+    )
+    legend = markup_rows(
+        "",
+        '<li class="list-inline-item"><span class="legend-swatch series-legend-{}" aria-hidden="true"></span>{}</li>',
+        ((s.key, s.label) for s in chart.series),
+    )
+    return format_html(
+        '<p id="{0}-summary">{1}</p>\n'
+        '<svg class="chart" viewBox="0 0 {2} {3}" role="img" aria-labelledby="{0}-title"'
+        ' aria-describedby="{0}-summary">\n<title id="{0}-title">{4}</title>\n{5}\n{6}\n{7}\n</svg>\n'
+        '<ul class="chart-legend list-inline small">{8}</ul>',
+        chart_id,
+        summary,
+        chart.width,
+        chart.height,
+        title,
+        grid,
+        labels,
+        lines,
+        legend,
+    )
 
 
 def line_chart(weekly: list[tuple[dt.date, float]], *, width=640, height=260) -> LineChart | None:
@@ -483,24 +596,20 @@ def heatmap_marks(cells: list[HeatCell]) -> SafeString:
     """Each day's square with its name (Mon 1 Jun 2026: average 6.5, 1 reflection), and a dot on days with a
     reflection."""
     names = DateNames()
-    return markup_rows(
-        "",
-        '<rect class="heat heat-{}" x="{}" y="{}" width="{}" height="{}" rx="2"><title>{}: {}</title></rect>{}',
-        (
-            (c.level, c.x, c.y, HEAT_CELL, HEAT_CELL, names.with_weekday(c.date), _day_words(c), _day_dot(c))
-            for c in cells
-        ),
-    )
-
-
-def _day_words(c: HeatCell) -> str:
-    said = f"average {c.average}" if c.average is not None else "no check-in"
-    if c.reflections:
-        said += f", {c.reflections} reflection{'' if c.reflections == 1 else 's'}"
-    return said
-
-
-def _day_dot(c: HeatCell) -> SafeString | str:
-    if not c.reflections:
-        return ""
-    return mark_safe(f'<circle class="heat-dot" cx="{c.x + 6}" cy="{c.y + 6}" r="2" />')  # noqa: S308 - numbers
+    # The day and month names are the only text (translations): escaped once here, not once per day.
+    days = [html.escape(name) for name in names.days]
+    months = [html.escape(name) for name in names.months_3]
+    size = HEAT_CELL
+    out = []
+    for c in cells:
+        day, average, reflections = c.date, c.average, c.reflections
+        said = "no check-in" if average is None else f"average {average}"
+        dot = ""
+        if reflections:
+            said = f"{said}, {reflections} reflection{'' if reflections == 1 else 's'}"
+            dot = f'<circle class="heat-dot" cx="{c.x + 6}" cy="{c.y + 6}" r="2" />'
+        out.append(
+            f'<rect class="heat heat-{c.level}" x="{c.x}" y="{c.y}" width="{size}" height="{size}" rx="2">'
+            f"<title>{days[day.weekday()]} {day.day} {months[day.month]} {day.year}: {said}</title></rect>{dot}"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - names escaped above, everything else numbers

@@ -1,8 +1,9 @@
-"""The kept day and week numbers and the search index always equal a recomputation from the raw check-ins and
-reflections.
+"""The kept day, week and month numbers, feeling sums, link counts and the search index always equal a
+recomputation from the raw check-ins and reflections.
 
 Hypothesis runs random sequences of the writes a person can make (check-ins saved, edited, deleted;
-reflections written, edited, moved to another date, trashed, restored, destroyed, purged; needs moved to
+reflections written, edited, moved to another date, relinked to other needs, trashed, restored, destroyed,
+purged; needs moved to
 another category or deleted; an export imported; an account deleted) and after each sequence compares every
 kept row with numbers recomputed here, independently, from the raw rows.
 """
@@ -19,7 +20,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal.models import Reflection, ReflectionDay, SearchTerm
+from journal.models import NeedLinkDay, Reflection, ReflectionDay, SearchTerm
 from journal.portability.export import json_chunks
 from journal.portability.imports import import_file
 from journal.services.account_data import account_delete
@@ -32,10 +33,11 @@ from journal.services.reflections import (
     trash_purge,
 )
 from journal.services.search_index import terms_of
-from needs.models.derived import CheckInDay, NeedWeek
+from needs.models.derived import CheckInDay, NeedFeelingWeek, NeedMonth, NeedWeek
 from needs.models.needs import Category, CheckIn, Need
 from needs.privacy.crypto import reveal_each, search_key_for
 from needs.services.checkins import checkin_delete, checkin_update, checkins_save
+from needs.services.derived import FEELING_FIELDS
 from needs.services.needs import need_delete, need_save
 from tests.conftest import make_person
 
@@ -55,6 +57,8 @@ operation = st.one_of(
     st.tuples(st.just("checkin_delete"), person, st.integers(0, 50)),
     st.tuples(st.just("reflect"), person, day, feeling, feeling),
     st.tuples(st.just("reflection_edit"), person, st.integers(0, 50), day, feeling),
+    st.tuples(st.just("reflect_linked"), person, day, feeling, feeling, st.integers(0, 7)),
+    st.tuples(st.just("relink"), person, st.integers(0, 50), st.integers(0, 7)),
     st.tuples(st.just("trash"), person, st.integers(0, 50)),
     st.tuples(st.just("restore"), person, st.integers(0, 50)),
     st.tuples(st.just("destroy"), person, st.integers(0, 50)),
@@ -66,37 +70,64 @@ operation = st.one_of(
 )
 
 
-def expected_numbers(owner_id: int) -> tuple[dict, dict, dict]:
+def expected_numbers(owner_id: int) -> tuple[dict, ...]:
     """The kept numbers, recomputed from the raw rows without the code under test."""
     days, weeks = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
-    for date, need_id, category, score in CheckIn.objects.filter(owner_id=owner_id).values_list(
-        "date", "need_id", "need__category", "score"
-    ):
+    months = defaultdict(lambda: [0, 0])
+    checkins = list(
+        CheckIn.objects.filter(owner_id=owner_id).values_list("date", "need_id", "need__category", "score")
+    )
+    for date, need_id, category, score in checkins:
         days[(date, category)][0] += score
         days[(date, category)][1] += 1
         monday = date - dt.timedelta(days=date.weekday())
         weeks[(need_id, monday)][0] += score
         weeks[(need_id, monday)][1] += 1
+        months[(need_id, monday.replace(day=1))][0] += score
+        months[(need_id, monday.replace(day=1))][1] += 1
     reflection_days = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for date, anxiety, confidence in Reflection.objects.filter(
-        owner_id=owner_id, deleted_at__isnull=True
-    ).values_list("date", "anxiety", "confidence"):
+    feelings = defaultdict(lambda: ([], []))
+    links = defaultdict(int)
+    live = Reflection.objects.filter(owner_id=owner_id, deleted_at__isnull=True)
+    for date, anxiety, confidence in live.values_list("date", "anxiety", "confidence"):
         cell = reflection_days[date]
         cell[0] += 1
         if anxiety is not None:
             cell[1] += anxiety
             cell[2] += 1
+            feelings[date][0].append(anxiety)
         if confidence is not None:
             cell[3] += confidence
             cell[4] += 1
+            feelings[date][1].append(confidence)
+    for date, need_id in live.filter(needs__owner_id=owner_id).values_list("date", "needs"):
+        links[(need_id, date)] += 1
+    pairs = defaultdict(lambda: [0] * 12)
+    for date, need_id, _, score in checkins:
+        if not any(feelings.get(date, ())):
+            continue
+        cell = pairs[(need_id, date - dt.timedelta(days=date.weekday()))]
+        for index, values in enumerate(feelings[date]):
+            if values:
+                y = sum(values) / len(values)
+                for offset, value in enumerate((1, score, y, score * score, y * y, score * y)):
+                    cell[index * 6 + offset] += value
     return (
         {key: tuple(value) for key, value in days.items()},
         {key: tuple(value) for key, value in weeks.items()},
         {key: tuple(value) for key, value in reflection_days.items()},
+        {key: tuple(value) for key, value in months.items()},
+        {key: _rounded(value) for key, value in pairs.items()},
+        dict(links),
     )
 
 
-def kept_numbers(owner_id: int) -> tuple[dict, dict, dict]:
+def _rounded(values) -> tuple:
+    """Sums of fractions added in another order differ in their last bits."""
+    return tuple(round(value, 6) for value in values)
+
+
+def kept_numbers(owner_id: int) -> tuple[dict, ...]:
     days = {
         (date, category): (total, count)
         for date, category, total, count in CheckInDay.objects.filter(owner_id=owner_id).values_list(
@@ -115,7 +146,25 @@ def kept_numbers(owner_id: int) -> tuple[dict, dict, dict]:
             "date", "count", "anxiety_total", "anxiety_count", "confidence_total", "confidence_count"
         )
     }
-    return days, weeks, reflection_days
+    months = {
+        (need_id, month): (total, count)
+        for need_id, month, total, count in NeedMonth.objects.filter(owner_id=owner_id).values_list(
+            "need_id", "month", "total", "count"
+        )
+    }
+    pairs = {
+        (need_id, week): _rounded(sums)
+        for need_id, week, *sums in NeedFeelingWeek.objects.filter(owner_id=owner_id).values_list(
+            "need_id", "week", *FEELING_FIELDS
+        )
+    }
+    links = {
+        (need_id, date): count
+        for need_id, date, count in NeedLinkDay.objects.filter(owner_id=owner_id).values_list(
+            "need_id", "date", "count"
+        )
+    }
+    return days, weeks, reflection_days, months, pairs, links
 
 
 def kept_fingerprints(owner_id: int) -> set:
@@ -156,6 +205,10 @@ class World:
     def needs(self, user) -> list[Need]:
         return list(Need.objects.for_user(user).order_by("created_at"))
 
+    def chosen(self, user, mask: int) -> list[Need]:
+        """The needs whose bit is set in `mask`."""
+        return [need for index, need in enumerate(self.needs(user)) if mask >> index & 1]
+
     def pick(self, queryset, index: int):
         rows = list(queryset.order_by("pk"))
         return rows[index % len(rows)] if rows else None
@@ -189,6 +242,26 @@ class World:
                 "confidence": op[4],
             }
             reflection_save(user=user, reflection=Reflection(owner=user), data=data)
+        elif kind == "reflect_linked":
+            data = {
+                "date": START + dt.timedelta(days=op[2]),
+                "body": "Linked words.",
+                "anxiety": op[3],
+                "confidence": op[4],
+                "needs": self.chosen(user, op[5]),
+            }
+            reflection_save(user=user, reflection=Reflection(owner=user), data=data)
+        elif kind == "relink":
+            reflection = self.pick(Reflection.objects.for_user(user).live(), op[2])
+            if reflection:
+                data = {
+                    "date": reflection.date,
+                    "body": "Relinked.",
+                    "anxiety": reflection.anxiety,
+                    "confidence": reflection.confidence,
+                    "needs": self.chosen(user, op[3]),
+                }
+                reflection_save(user=user, reflection=reflection, data=data, base_version=reflection.version)
         elif kind == "reflection_edit":
             reflection = self.pick(Reflection.objects.for_user(user).live(), op[2])
             if reflection:
@@ -235,7 +308,7 @@ def test_kept_numbers_equal_a_recomputation_after_any_writes(operations):
                 assert kept_numbers(user.pk) == expected_numbers(user.pk), operations
                 assert kept_fingerprints(user.pk) == expected_fingerprints(user), operations
         for owner_id in world.gone:
-            assert kept_numbers(owner_id) == ({}, {}, {})
+            assert kept_numbers(owner_id) == ({}, {}, {}, {}, {}, {})
             assert kept_fingerprints(owner_id) == set()
         transaction.set_rollback(True)
 
@@ -248,12 +321,15 @@ def test_rebuilding_from_the_raw_rows_gives_the_same_numbers(alice):
         world.need_add(alice, index)
     for offset in range(10):
         world.apply(("checkin", 0, offset % 3, offset, offset))
-        world.apply(("reflect", 0, offset, offset % 11, None))
+        world.apply(("reflect_linked", 0, offset, offset % 11, None, offset % 8))
     kept = kept_numbers(alice.pk)
     assert kept == expected_numbers(alice.pk)
-    assert kept[0] and kept[1] and kept[2]
+    assert all(kept)
     CheckInDay.objects.filter(owner=alice).update(total=0)
     ReflectionDay.objects.filter(owner=alice).delete()
+    NeedMonth.objects.filter(owner=alice).update(count=0)
+    NeedFeelingWeek.objects.filter(owner=alice).delete()
+    NeedLinkDay.objects.filter(owner=alice).update(count=9)
     derived_rebuild(user=get_user_model().objects.get(pk=alice.pk))
     assert kept_numbers(alice.pk) == kept
 

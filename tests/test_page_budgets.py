@@ -27,16 +27,16 @@ PAGES = {
     "insights 90 days": ("/insights/?range=90d", 13),
     "insights 1 year": ("/insights/?range=1y", 13),
     "insights all time": ("/insights/?range=all", 13),
-    # 12: besides what was written and which needs moved, feelings day by day (2), the people rated (1), what
-    # may have helped (2) and the closing question (1).
-    "weekly review": ("/insights/week/?week=2026-06-01", 12),
-    "journal list": ("/journal/", 12),
-    "search, a common word": ("/journal/?q=garden", 12),
-    "search, an absent word": ("/journal/?q=zebraquartz", 12),
-    "calendar": ("/journal/calendar/?month=2026-05", 10),
-    "a need page": ("/needs/{need}/?range=all", 12),
+    # 10: besides what was written (with its links) and which needs moved, feelings day by day (1), the people
+    # rated (1), what may have helped (1) and the closing question (1).
+    "weekly review": ("/insights/week/?week=2026-06-01", 10),
+    "journal list": ("/journal/", 10),
+    "search, a common word": ("/journal/?q=garden", 10),
+    "search, an absent word": ("/journal/?q=zebraquartz", 8),
+    "calendar": ("/journal/calendar/?month=2026-05", 5),
+    "a need page": ("/needs/{need}/?range=all", 9),
     "wheel": ("/needs/wheel/", 8),
-    "relationships": ("/needs/relationships/", 8),
+    "relationships": ("/needs/relationships/", 6),
 }
 
 

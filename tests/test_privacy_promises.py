@@ -3,6 +3,8 @@
 Each promise made here is checked by a behaviour test elsewhere; the closing note of the trust work lists which.
 """
 
+from pathlib import Path
+
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
@@ -82,3 +84,28 @@ def test_privacy_page_says_what_the_search_index_holds(client, db):
     ):
         assert phrase in html, phrase
     assert "no index of your words exists" not in html
+
+
+def test_privacy_page_and_readme_name_every_kept_number(client, db):
+    """Each table of numbers kept for speed is described on the privacy page and named in the README."""
+    html = text_of(client.get(reverse("privacy")))
+    for phrase in (
+        "for each day and category, the sum of the check-in scores and how many there are",
+        "for each need and week, and for each need and month, the same",
+        "how its scores line up with the anxiety and self-confidence you noted on the same days",
+        "for each day, how many reflections you wrote and the sums and counts of their feelings scores",
+        "for each need and day, how many of that day’s reflections are linked to it",
+    ):
+        assert phrase in html, phrase
+    from django.apps import apps
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    kept = readme.split("- **Kept numbers**", 1)[1].split("\n- **", 1)[0]
+    derived = [
+        model.__name__
+        for model in apps.get_models()
+        if model.__module__ == "needs.models.derived" or model.__name__ in ("ReflectionDay", "NeedLinkDay")
+    ]
+    assert len(derived) >= 6, derived  # the filter above found the kept tables
+    for name in derived:
+        assert f"`{name}`" in kept, name

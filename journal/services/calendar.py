@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import calendar
-import contextlib
 import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Q, Value
 
 from journal.models import Reflection
 from needs.models.derived import CheckInDay
@@ -91,8 +93,30 @@ def on_this_day(*, user, today: dt.date, limit: int = 5) -> list[Reflection]:
     Exact dates rather than month/day arithmetic, so the (owner, date) index answers it however long the
     journal is.
     """
-    dates = []
-    for back in range(1, ON_THIS_DAY_YEARS + 1):
-        with contextlib.suppress(ValueError):  # 29 February in a common year
-            dates.append(today.replace(year=today.year - back))
-    return list(Reflection.objects.for_user(user).live().filter(date__in=dates).order_by("-date")[:limit])
+    years = range(today.year - 1, today.year - ON_THIS_DAY_YEARS - 1, -1)
+    if (today.month, today.day) == (2, 29):  # 29 February: in leap years only
+        years = [year for year in years if calendar.isleap(year)]
+    dates = [dt.date(year, today.month, today.day) for year in years]
+    # Only what the list shows: the date and a link.
+    return list(
+        Reflection.objects.for_user(user)
+        .live()
+        .filter(_date_among(dates))
+        .only("id", "date")
+        .order_by("-date")[:limit]
+    )
+
+
+class _AnyOf(Func):
+    """`date = ANY(array)`: one parameter for all the dates, where `IN` binds 150 and parsing those costs more
+    than the query."""
+
+    template = "(%(expressions)s))"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
+def _date_among(dates: list[dt.date]):
+    if connection.vendor == "postgresql":
+        return _AnyOf(F("date"), Value(dates))  # psycopg sends the list as a date[]
+    return Q(date__in=dates)

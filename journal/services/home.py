@@ -6,18 +6,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import FilteredRelation, Max, Min, Q
+
 from journal.models import Reflection, ReflectionDay
 from journal.services.calendar import on_this_day
 from journal.services.prompts import prompt_of_the_day, prompts_for_low_needs
+from journal.services.reflection_titles import TitledReflection, with_titles
 from journal.services.welcome import greeting
 from needs.models.derived import CheckInDay
-from needs.models.needs import CheckIn
-from needs.privacy.crypto import reveal_each
+from needs.models.needs import Need
+from needs.models.sharing import Connection
 from needs.services.accounts import profile_for
-from needs.services.checkins import quick_checkin, running_low
+from needs.services.checkins import QuickRow, stayed_low
 from needs.services.partner_news import news_for
 
 STREAK_HORIZON = 400  # days looked back for the current run
+LOW_DAYS = 14  # "running low": below the person's threshold for this many days (the rule in `stayed_low`)
 
 
 @dataclass
@@ -66,23 +70,55 @@ def activity_dates(user, *, today: dt.date) -> set[dt.date]:
     return {row[0] for row in checkins.union(reflections)}
 
 
+def partner_news(user) -> list:
+    """The partner news cards. The news query is costly to build and plan (eight subqueries) and most people
+    have no connection at all, so a plain look for one comes first."""
+    if not Connection.objects.for_participant(user).exists():
+        return []
+    return news_for(user=user)
+
+
+def needs_today(user, *, today: dt.date, threshold: int) -> tuple[list[QuickRow], list[Need]]:
+    """The quick check-in's rows (active needs with today's score) and the needs running low, in one query:
+    each need carries its own aggregates of the last LOW_DAYS days, read through the (need, date) index, so
+    neither the rows nor the work grow with the history."""
+    start = today - dt.timedelta(days=LOW_DAYS - 1)
+    needs = list(
+        Need.objects.for_user(user)
+        .active()
+        .only("pk", "name", "category", "catalogue_need_id", "importance")
+        .order_by(*Need._meta.ordering)  # an aggregate query drops the model's default order
+        .annotate(
+            recent=FilteredRelation(
+                "checkins", condition=Q(checkins__date__gte=start, checkins__date__lte=today)
+            )
+        )
+        .annotate(
+            today_score=Max("recent__score", filter=Q(recent__date=today)),
+            top=Max("recent__score"),
+            first=Min("recent__date"),
+            last=Max("recent__date"),
+        )
+    )
+    # Each need's stretch as its two end points at its highest score: `stayed_low` reads max score, first
+    # and last day, so this is the same rule as on every other page.
+    points = [(n.pk, day, n.top) for n in needs if n.top is not None for day in (n.first, n.last)]
+    low = stayed_low(points, today=today, days=LOW_DAYS, below=threshold)
+    return [QuickRow(n, n.today_score) for n in needs], [n for n in needs if n.pk in low]
+
+
+def recent_reflections(user, *, limit: int = 5) -> list[TitledReflection]:
+    """The latest live reflections, by title."""
+    return with_titles(
+        user, Reflection.objects.for_user(user).live().order_by("-date", "-created_at")[:limit]
+    )
+
+
 def dashboard(*, user, today: dt.date) -> dict:
     profile = profile_for(user)
-    recent_rows = list(
-        CheckIn.objects.for_user(user)
-        .filter(date__gt=today - dt.timedelta(days=30), date__lte=today)
-        .values_list("need_id", "date", "score")
-    )
-    rows = quick_checkin(user=user, today=today, recent=recent_rows)
-    needs = [row.need for row in rows]
-    low = running_low(needs=needs, recent=recent_rows, today=today, threshold=profile.low_score_threshold)
-    low_items = []
-    if low:
-        low_items = prompts_for_low_needs(low, today=today)
+    rows, low = needs_today(user, today=today, threshold=profile.low_score_threshold)
+    low_items = prompts_for_low_needs(low, today=today) if low else []
     active = activity_dates(user, today=today)
-    recent = reveal_each(
-        Reflection.objects.for_user(user).live().order_by("-date", "-created_at")[:5], owner=user
-    )
     return {
         "prompt": prompt_of_the_day(user=user, today=today),
         "quick_rows": rows,
@@ -91,8 +127,8 @@ def dashboard(*, user, today: dt.date) -> dict:
         "show_streak": profile.show_streak,
         "low_needs": low_items,
         "threshold": profile.low_score_threshold,
-        "recent": recent,
+        "recent": recent_reflections(user),
         "on_this_day": on_this_day(user=user, today=today),
         "today": today,
-        "partner_news": news_for(user=user),
+        "partner_news": partner_news(user),
     }

@@ -3,13 +3,14 @@ entries one page shows (title and excerpt, the words found marked)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from journal.markdown import markdown_to_text
+from journal.markdown import markdown_excerpt, markdown_to_text
 from journal.models import Reflection
 from journal.services.search_index import Query, found_spans
 from needs.privacy.crypto import reveal_each
@@ -72,9 +73,26 @@ def list_entries(*, user, reflections) -> list[Entry]:
     """Titles and the start of each text for one page of the journal list."""
     entries = []
     for r in reveal_each(reflections, owner=user):
-        text = markdown_to_text(r.plain.body)
-        entries.append(Entry(r, r.plain.title, text[:EXCERPT] + ("…" if len(text) > EXCERPT else "")))
+        entries.append(Entry(r, r.plain.title, markdown_excerpt(r.plain.body, EXCERPT)))
     return entries
+
+
+def needs_of(*, user, entries: list[Entry]) -> dict[object, list[tuple[str, str]]]:
+    """(name, category) of the needs of each entry's reflection, in the needs' own order (most important
+    first), read as values in one query rather than as a model per need."""
+    if not entries:
+        return {}
+    found = defaultdict(list)
+    rows = (
+        Reflection.needs.through.objects.filter(
+            reflection_id__in=[e.reflection.pk for e in entries], need__owner=user
+        )
+        .order_by("-need__importance", "need__name")
+        .values_list("reflection_id", "need__name", "need__category")
+    )
+    for reflection_id, name, category in rows:
+        found[reflection_id].append((name, category))
+    return found
 
 
 def filter_reflections(

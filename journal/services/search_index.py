@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -232,10 +233,37 @@ def matching_count(*, user, query: Query) -> int:
 WRITTEN_WORD = re.compile(r"\w[\w\u0300-\u036f\u0591-\u05c7\u0610-\u061a\u064b-\u065f]*")
 
 
+@functools.lru_cache(maxsize=64)
+def _ascii_finder(words: tuple[str, ...]) -> re.Pattern | None:
+    """For ASCII text, where words are runs of \\w and normalising is lower(): one pattern that finds, at a
+    word's start, the longest query word it begins with (a short one only as the whole word)."""
+    alternatives = [
+        re.escape(word) + ("" if len(word) >= SHORTEST_PREFIX else r"(?!\w)")
+        for word in sorted(words, key=len, reverse=True)
+        if word.isascii()  # a word with other letters never matches ASCII text
+    ]
+    if not alternatives:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+
+
 def found_spans(text: str, query: Query, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
     """Where the query's words occur in text[start:end], as written: a whole short word, or the written
     beginning of a longer word that starts with a query word."""
-    for match in WRITTEN_WORD.finditer(text, start, len(text) if end is None else end):
+    end = len(text) if end is None else end
+    part = text[start:end]
+    if part.isascii():
+        # The same spans as the loop below, found by one regular expression instead of a word at a time.
+        finder = _ascii_finder(query.words)
+        if finder is not None:
+            for match in finder.finditer(part):
+                yield start + match.start(), start + match.end()
+        return
+    yield from _spans_word_by_word(text, query, start, end)
+
+
+def _spans_word_by_word(text: str, query: Query, start: int, end: int) -> Iterator[tuple[int, int]]:
+    for match in WRITTEN_WORD.finditer(text, start, end):
         written = match.group(0)
         word = normalise(written)
         longest = 0

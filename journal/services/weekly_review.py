@@ -10,13 +10,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
+from django.db.models import IntegerField, Q, Sum, Value
 
 from journal.models import Prompt, Reflection, ReflectionDay, Step
-from needs.models.derived import CheckInDay, NeedWeek
+from journal.services.reflection_titles import TitledReflection
+from needs.models.derived import CheckInDay
 from needs.models.needs import Need
 from needs.models.relationships import Relationship, RelationshipRating
-from needs.privacy.crypto import reveal_each
+from needs.privacy.crypto import Plain, text_opener
 
 STEADY = 0.5  # a change smaller than this, on the 0–10 scale, reads as "about the same"
 
@@ -47,6 +48,35 @@ def direction(now: float | None, before: float | None) -> str:
     if before - now >= STEADY:
         return "down"
     return "same"
+
+
+@dataclass
+class WeekReflection(TitledReflection):
+    need_ids: set = field(default_factory=set)  # the needs it is linked to, for "what may have helped"
+
+
+def week_reflections(user, monday: dt.date) -> list[WeekReflection]:
+    """The week's live reflections in the order written, by title (the page shows no body), each with the ids
+    of the needs it is linked to: one query, a row per link."""
+    rows = (
+        Reflection.objects.for_user(user)
+        .live()
+        .filter(date__range=(monday, monday + dt.timedelta(days=6)))
+        .order_by("date", "created_at")
+        .values_list("pk", "date", "title", "prompt_id", "needs")
+    )
+    found: dict = {}
+    open_title = None
+    for pk, date, title, prompt_id, need_id in rows:
+        reflection = found.get(pk)
+        if reflection is None:
+            open_title = open_title or text_opener(user, label=Reflection._meta.label_lower, field="title")
+            reflection = found[pk] = WeekReflection(
+                pk, date, prompt_id, Plain({"title": open_title(pk, title)})
+            )
+        if need_id is not None:
+            reflection.need_ids.add(need_id)
+    return list(found.values())
 
 
 # --- Feelings beside the needs -------------------------------------------------------------------------
@@ -101,22 +131,33 @@ class WeekFeelings:
 
 def week_feelings(user, monday: dt.date) -> WeekFeelings:
     """Each day's needs average (all check-ins), anxiety and self-confidence (reflections), and the week's
-    averages against the week before. Two queries over fourteen days of kept rows."""
+    averages against the week before. One query over fourteen days of kept rows."""
     previous, sunday = monday - dt.timedelta(days=7), monday + dt.timedelta(days=6)
-    needs_by_day = {
-        row["date"]: (row["total"], row["count"])
-        for row in CheckInDay.objects.for_user(user)
+    # One query: the check-in day sums and the reflection day sums side by side (each side's other columns
+    # zero), added up by date.
+    zero = Value(0, output_field=IntegerField())
+    needs_sums = (
+        CheckInDay.objects.for_user(user)
         .filter(date__range=(previous, sunday))
         .values("date")
-        .annotate(total=Sum("total"), count=Sum("count"))
+        .annotate(total=Sum("total"), count=Sum("count"), a_t=zero, a_c=zero, c_t=zero, c_c=zero)
+        .values_list("date", "total", "count", "a_t", "a_c", "c_t", "c_c")
         .order_by()
-    }
-    feelings_by_day = {
-        row[0]: row[1:]
-        for row in ReflectionDay.objects.for_user(user)
+    )
+    feelings_sums = (
+        ReflectionDay.objects.for_user(user)
         .filter(date__range=(previous, sunday))
-        .values_list("date", "anxiety_total", "anxiety_count", "confidence_total", "confidence_count")
-    }
+        .annotate(n_t=zero, n_c=zero)
+        .values_list(
+            "date", "n_t", "n_c", "anxiety_total", "anxiety_count", "confidence_total", "confidence_count"
+        )
+        .order_by()
+    )
+    by_day: dict = defaultdict(lambda: [0] * 6)
+    for date, *numbers in needs_sums.union(feelings_sums, all=True):
+        by_day[date] = [a + (b or 0) for a, b in zip(by_day[date], numbers, strict=True)]
+    needs_by_day = {date: tuple(n[:2]) for date, n in by_day.items()}
+    feelings_by_day = {date: tuple(n[2:]) for date, n in by_day.items()}
     sums = {
         "this": defaultdict(lambda: [0, 0]),
         "before": defaultdict(lambda: [0, 0]),
@@ -163,7 +204,7 @@ class RatedNeed:
 
 @dataclass
 class RatedRelationship:
-    relationship: Relationship
+    relationship: RatedPerson
     needs: list[RatedNeed] = field(default_factory=list)
 
     @property
@@ -177,38 +218,59 @@ class RatedRelationship:
         return direction(now, before)
 
 
+@dataclass
+class RatedPerson:
+    """A relationship as the review shows it: its link and its nickname (`plain.nickname`, opened)."""
+
+    pk: object
+    created_at: dt.datetime
+    plain: Plain
+
+
 def week_relationships(user, monday: dt.date) -> list[RatedRelationship]:
     """Relationships with a rating this week: each need rated (this week's average) against the latest rating of
-    that need with that person in the eight weeks before. One query; nicknames are opened with the person's key.
+    that need with that person in the eight weeks before. One query of plain values; nicknames are opened with
+    the person's key.
     """
     sunday = monday + dt.timedelta(days=6)
     rows = (
         RelationshipRating.objects.for_user(user)
         .filter(date__range=(monday - dt.timedelta(days=RATINGS_LOOK_BACK), sunday))
-        .select_related("relationship", "need")
         .order_by("date")
+        .values_list(
+            "relationship_id",
+            "need_id",
+            "date",
+            "score",
+            "need__name",
+            "need__category",
+            "relationship__created_at",
+            "relationship__nickname",
+        )
     )
     now: dict = defaultdict(lambda: defaultdict(list))
     before: dict = defaultdict(dict)
     needs: dict = {}
     relationships: dict = {}
-    for rating in rows:
-        needs[rating.need_id] = rating.need
-        if rating.date >= monday:
-            relationships[rating.relationship_id] = rating.relationship
-            now[rating.relationship_id][rating.need_id].append(rating.score)
+    for relationship_id, need_id, date, score, name, category, created_at, nickname in rows:
+        needs[need_id] = (name, category)
+        if date >= monday:
+            relationships[relationship_id] = (created_at, nickname)
+            now[relationship_id][need_id].append(score)
         else:
-            before[rating.relationship_id][rating.need_id] = rating.score  # in date order: the latest stays
+            before[relationship_id][need_id] = score  # in date order: the latest stays
+    if not relationships:
+        return []
+    open_nickname = text_opener(user, label=Relationship._meta.label_lower, field="nickname")
     rated = []
-    in_order = sorted(relationships.values(), key=lambda r: r.created_at)
-    for relationship in reveal_each(in_order, owner=user):
-        entry = RatedRelationship(relationship)
-        for need_id, scores in now[relationship.pk].items():
-            need = needs[need_id]
+    for pk, (created_at, nickname) in sorted(relationships.items(), key=lambda item: item[1][0]):
+        entry = RatedRelationship(
+            RatedPerson(pk, created_at, Plain({"nickname": open_nickname(pk, nickname)}))
+        )
+        for need_id, scores in now[pk].items():
+            name, category = needs[need_id]
             average = round(sum(scores) / len(scores), 1)
-            entry.needs.append(
-                RatedNeed(need.name, need.category, average, before[relationship.pk].get(need_id))
-            )
+            entry.needs.append(RatedNeed(name, category, average, before[pk].get(need_id)))
         entry.needs.sort(key=lambda n: n.name.lower())
         rated.append(entry)
     return rated
@@ -222,33 +284,29 @@ class Helped:
     need: Need
     change: float
     what_helps: str
-    reflections: list[Reflection]
+    reflections: list[WeekReflection]
 
 
-def what_helped(user, monday: dt.date, rose: list[dict], reflections: list[Reflection]) -> list[Helped]:
+def what_helped(user, monday: dt.date, rose: list[dict], reflections: list[WeekReflection]) -> list[Helped]:
     """For each need that rose: the person's own words about what helps it, and this week's reflections linked
-    to it. Two queries, however many needs rose (or none)."""
-    sunday = monday + dt.timedelta(days=6)
-    # Every need checked in this week, so the query runs (and costs the same) whether or not any rose.
-    checked = Need.objects.for_user(user).filter(
-        pk__in=NeedWeek.objects.for_user(user).filter(week=monday).values("need_id")
-    )
+    to it (`week_reflections` read the links). One query, however many needs rose (or none)."""
     rose_ids = [entry["id"] for entry in rose]
-    rose_needs = [need for need in checked if need.pk in rose_ids]
-    reveal_each(rose_needs, owner=user)
+    # Only the needs that rose; `pk=None` keeps the query (and the page's query count) when none rose, where
+    # an empty `pk__in` alone would skip it.
+    rose_needs = list(
+        Need.objects.for_user(user)
+        .filter(Q(pk__in=rose_ids) | Q(pk=None))
+        .only("pk", "owner", "name", "what_helps")
+    )
+    open_helps = text_opener(user, label=Need._meta.label_lower, field="what_helps") if rose_needs else None
+    helps = {need.pk: open_helps(need.pk, need.what_helps) for need in rose_needs}
     by_id = {need.pk: need for need in rose_needs}
-    links = Reflection.needs.through.objects.filter(
-        reflection__owner=user, reflection__deleted_at__isnull=True, reflection__date__range=(monday, sunday)
-    ).values_list("reflection_id", "need_id")
-    written = {r.pk: r for r in reflections}
     linked: dict = defaultdict(list)
-    for reflection_id, need_id in links:
-        if need_id in by_id and reflection_id in written:
-            linked[need_id].append(written[reflection_id])
+    for reflection in reflections:
+        for need_id in reflection.need_ids & by_id.keys():
+            linked[need_id].append(reflection)
     return [
-        Helped(by_id[e["id"]], e["change"], by_id[e["id"]].plain.what_helps, linked[e["id"]])
-        for e in rose
-        if e["id"] in by_id
+        Helped(by_id[e["id"]], e["change"], helps[e["id"]], linked[e["id"]]) for e in rose if e["id"] in by_id
     ]
 
 
@@ -258,15 +316,16 @@ def what_helped(user, monday: dt.date, rose: list[dict], reflections: list[Refle
 @dataclass
 class ClosingQuestion:
     prompt: Prompt
-    answered_in: Reflection | None
+    answered_in: TitledReflection | None
 
 
-def closing_question(monday: dt.date, reflections: list[Reflection]) -> ClosingQuestion | None:
+def closing_question(monday: dt.date, reflections: list[TitledReflection]) -> ClosingQuestion | None:
     """One question for the week, the same every time the week is looked at: a closing starter question in turn,
     or else any general question of patience or time alone. Says whether a reflection of the week answered it."""
     found = list(
         Prompt.objects.daily()
         .filter(Q(slug__in=CLOSING_QUESTIONS) | Q(category="", step__in=[Step.PATIENCE, Step.TIME_ALONE]))
+        .only("pk", "slug", "text")
         .order_by("slug")
     )
     if not found:

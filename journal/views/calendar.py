@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.dates import MONTHS
 from django.views.decorators.http import require_safe
 
-from journal.services import calendar
+from journal.services import calendar, calendar_markup
 from needs.services.accounts import local_today
 
 
@@ -21,12 +23,14 @@ def journal_calendar(request):
     first = first or today.replace(day=1)
     previous = (first - dt.timedelta(days=1)).replace(day=1) if first > calendar.FIRST_JOURNAL_DAY else None
     following = (first + dt.timedelta(days=32)).replace(day=1)
+    weeks = calendar.month_calendar(user=request.user, year=first.year, month=first.month, today=today)
     return render(
         request,
         "journal/calendar.html",
         {
-            "weeks": calendar.month_calendar(
-                user=request.user, year=first.year, month=first.month, today=today
+            "weeks": weeks,
+            "weeks_html": calendar_markup.weeks_html(
+                weeks, month_name=MONTHS[first.month], list_url=reverse("journal:reflection_list")
             ),
             "month": first,
             "previous": previous,

@@ -29,12 +29,16 @@ def insights_page(request):
     feeling_table = presenters.feeling_table(overall, feelings)
     need_rows = insights.need_trends(rows)
     starts = sorted({row[3] for row in rows})
-    for need in need_rows:
-        need["sparkline"] = charts.sparkline(need["weekly"], weeks_back=starts, width=160)
     year = insights.year_of_days(request.user, today)
     cells, heat_width, heat_height = charts.heatmap(year)
     category_table = _table(categories)
     names = charts.DateNames()
+    linked = insights.most_linked(request.user, since, today)
+    # The repeated markup (chart frames, rows, a year of days) is built in Python in one pass: a template
+    # loop over it costs more than the rest of the page. Every user-controlled string is escaped there.
+    range_words = label.lower()
+    category_chart = charts.multi_line_chart(categories, period=period)
+    feelings_chart = charts.multi_line_chart(presenters.feeling_series(overall, feelings), period=period)
     return render(
         request,
         "journal/insights.html",
@@ -43,14 +47,25 @@ def insights_page(request):
             "range_label": label,
             "ranges": charts.offered_ranges(),
             "period": period,
-            "category_chart": charts.multi_line_chart(categories, period=period),
+            "category_chart": category_chart
+            and charts.line_chart_markup(
+                category_chart,
+                chart_id="categories",
+                title=f"{period.adjective} average score by category, {range_words}",
+                summary=f"{period.adjective} averages (0–10) for each category over {range_words}.",
+            ),
             "categories": categories,
             "category_table": category_table,
             "category_rows": presenters.table_body(
                 (period.name(row["week"], names), row["values"]) for row in category_table
             ),
-            "feelings_chart": charts.multi_line_chart(
-                presenters.feeling_series(overall, feelings), period=period
+            "feelings_chart": feelings_chart
+            and charts.line_chart_markup(
+                feelings_chart,
+                chart_id="feelings",
+                title=f"{period.adjective} anxiety, self-confidence and needs met, {range_words}",
+                summary=f"{period.adjective} averages of the anxiety and self-confidence you noted in reflections,"
+                f" beside how well your needs were met, over {range_words}.",
             ),
             "feeling_table": feeling_table,
             "feeling_rows": presenters.table_body(
@@ -58,14 +73,16 @@ def insights_page(request):
                 for row in feeling_table
             ),
             "needs": need_rows,
+            "need_rows": presenters.need_trend_rows(need_rows, slots=starts, period=period),
             "patterns": insights.feeling_patterns(request.user, today),
             "min_days": insights.MIN_PAIRED_DAYS,
-            "linked": insights.most_linked(request.user, since, today),
+            "linked": linked,
+            "linked_items": presenters.linked_items(linked),
             "heat_cells": cells,
             "heat_marks": charts.heatmap_marks(cells),
             "heat_width": heat_width,
             "heat_height": heat_height,
-            "months": insights.months_summary(year),
+            "month_rows": presenters.month_rows(insights.months_summary(year)),
             "active_days": sum(1 for _, avg, n in year if avg is not None or n),
             "today": today,
         },

@@ -5,14 +5,12 @@ from __future__ import annotations
 import functools
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from journal.forms import JournalFilterForm
-from journal.services import calendar, search, search_index
+from journal.services import calendar, list_markup, search, search_index
 from journal.services.reflections import live_reflections
-from needs.models.needs import Need
 from needs.services.accounts import local_today
 
 PAGE_SIZE = 20
@@ -55,9 +53,8 @@ def reflection_list(request):
         }
         narrowed = any(filters.values())
         queryset = search.filter_reflections(queryset, **filters)
-    queryset = queryset.order_by("-date", "-created_at").prefetch_related(
-        Prefetch("needs", queryset=Need.objects.only("id", "name", "category"))
-    )
+    # Only the columns a row shows (and the owner, to open its texts).
+    queryset = queryset.order_by("-date", "-created_at").only("id", "owner_id", "date", "title", "body")
     count = None
     if found and not narrowed:
         # Counted in the index alone, so a word found in years of reflections costs no read of them.
@@ -72,6 +69,17 @@ def reflection_list(request):
         entries = search.search_matches(user=request.user, reflections=page, query=found)
     else:
         entries = search.list_entries(user=request.user, reflections=page)
+    choices = form.select_choices()
+    filter_fields = [
+        (
+            field,
+            list_markup.options_html(choices[field.name], str(field.value()))
+            if field.name in choices
+            else None,
+        )
+        for field in form
+        if field.name != "q"
+    ]
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -81,6 +89,10 @@ def reflection_list(request):
             "form": form,
             "page": page,
             "entries": entries,
+            "entries_html": list_markup.entries_html(
+                entries, search.needs_of(user=request.user, entries=entries)
+            ),
+            "filter_fields": filter_fields,
             "query": query,
             "filtered": bool(form.is_bound and any(v for k, v in request.GET.items() if k != "page")),
             "params": params.urlencode(),

@@ -7,11 +7,9 @@ import datetime as dt
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from journal.models import Reflection
 from journal.services import insights
 from journal.services import weekly_review as review
 from journal.services.calendar import FIRST_JOURNAL_DAY, week_from_param
-from needs.privacy.crypto import reveal_each
 from needs.services.accounts import local_today
 
 
@@ -24,13 +22,7 @@ def weekly_review(request):
     unknown = bool(asked) and monday is None
     monday = monday or today - dt.timedelta(days=today.weekday())
     sunday = monday + dt.timedelta(days=6)
-    reflections = reveal_each(
-        Reflection.objects.for_user(request.user)
-        .live()
-        .filter(date__range=(monday, sunday))
-        .order_by("date", "created_at"),
-        owner=request.user,
-    )
+    reflections = review.week_reflections(request.user, monday)
     rose, fell, held = insights.week_changes(request.user, monday)
     return render(
         request,

@@ -87,25 +87,59 @@ class NeedHistory:
     weekly: list[tuple[dt.date, float]]
     comparison: Comparison
     checkin_count: int
+    # The newest check-ins as (id, date, score, sealed note), newest first, when the same query read enough of
+    # them; None: the caller reads them.
+    recent: list[tuple] | None = None
 
 
-def need_history(*, need: Need, today: dt.date, days: int | None) -> NeedHistory:
-    """A need page's numbers: weekly averages over the last `days` days (None: all) from the kept weekly rows,
-    counted from the Monday of the first week, and the 30-day comparison from the last 60 days' check-ins."""
-    weeks = NeedWeek.objects.filter(owner_id=need.owner_id, need=need, week__lte=today)
-    if days:
-        weeks = weeks.filter(week__gte=week_start(today - dt.timedelta(days=days - 1)))
-    rows = list(weeks.order_by("week").values_list("week", "total", "count"))
-    points = list(
-        need.checkins.filter(date__gt=today - dt.timedelta(days=60), date__lte=today).values_list(
-            "date", "score"
-        )
-    )
+# Up to this many days back, a need page's weeks are summed from the check-ins themselves: one query reads the
+# weeks, the 30-day comparison and the recent check-ins. Longer ranges read the kept weekly rows.
+WEEKS_FROM_CHECKINS_DAYS = 120
+
+
+def need_history(*, need: Need, today: dt.date, days: int | None, recent: int = 0) -> NeedHistory:
+    """A need page's numbers: weekly averages over the last `days` days (None: all), counted from the Monday of
+    the first week, the 30-day comparison from the last 60 days' check-ins, and (asked for with `recent`) the
+    newest check-ins."""
+    first_week = week_start(today - dt.timedelta(days=days - 1)) if days else None
+    compare_after = today - dt.timedelta(days=60)
+    if first_week and days <= WEEKS_FROM_CHECKINS_DAYS:
+        since = min(first_week, compare_after + dt.timedelta(days=1))
+        rows = _checkins_since(need, since)
+        sums: dict[dt.date, list[int]] = {}
+        for _, day, score, _ in rows:
+            week = week_start(day)
+            if first_week <= week <= today:  # as the kept weekly rows: whole weeks up to today's
+                found = sums.setdefault(week, [0, 0])
+                found[0] += score
+                found[1] += 1
+        weeks = [(week, total, count) for week, (total, count) in sorted(sums.items())]
+    else:
+        kept = NeedWeek.objects.filter(owner_id=need.owner_id, need=need, week__lte=today)
+        if first_week:
+            kept = kept.filter(week__gte=first_week)
+        weeks = list(kept.order_by("week").values_list("week", "total", "count"))
+        rows = _checkins_since(need, compare_after + dt.timedelta(days=1))
+    points = [(day, score) for _, day, score, _ in rows if compare_after < day <= today]
     return NeedHistory(
-        [(week, round(total / count, 1)) for week, total, count in rows],
+        [(week, round(total / count, 1)) for week, total, count in weeks],
         compare_windows(points, today=today),
-        sum(count for _, _, count in rows),
+        sum(count for _, _, count in weeks),
+        # Every check-in left out is older than every one read, so the first `recent` read are the newest.
+        rows[:recent] if recent and len(rows) >= recent else None,
     )
+
+
+def _checkins_since(need: Need, since: dt.date) -> list[tuple]:
+    """(id, date, score, sealed note) of a need's check-ins from `since` on, newest first."""
+    return list(
+        need.checkins.filter(date__gte=since).order_by("-date").values_list("id", "date", "score", "note")
+    )
+
+
+def recent_checkins(need: Need, count: int) -> list[tuple]:
+    """(id, date, score, sealed note) of a need's newest `count` check-ins, newest first."""
+    return list(need.checkins.order_by("-date").values_list("id", "date", "score", "note")[:count])
 
 
 def average(values: list[int]) -> float | None:

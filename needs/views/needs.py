@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from needs import charts, hooks
+from needs import charts, hooks, need_page
 from needs.forms.fields import posted
 from needs.forms.needs import AdoptForm, NeedForm
 from needs.models.needs import Category, Need, by_category
@@ -20,12 +20,13 @@ from needs.models.sharing import Statement
 from needs.privacy.crypto import reveal_each
 from needs.services import needs as needs_services
 from needs.services.accounts import local_today, profile_for
-from needs.services.checkins import need_history, sparklines, week_start
+from needs.services.checkins import need_history, recent_checkins, sparklines, week_start
 from needs.services.needs import NeedNameTaken, need_save, needs_adopt, with_latest_scores
 from needs.services.writes import twin_safe
 
 # The chart ranges a need page offers: shorter than 90 days says little about one need.
 NEED_RANGES = ("90d", "1y", "all")
+RECENT_CHECKINS = 14  # the check-ins a need page lists
 
 NAME_TAKEN_MEANWHILE = (
     "You already have a need with this name — it was added a moment ago, perhaps from another window or by a "
@@ -112,29 +113,41 @@ def need_edit(request, pk):
 
 @require_safe
 def need_detail(request, pk):
-    need = get_object_or_404(Need.objects.for_user(request.user), pk=pk)
+    # Whether it has statements comes with the need: most have none, and then they cost no query of their own.
+    statements = Statement.objects.for_user(request.user).filter(need=OuterRef("pk"))
+    need = get_object_or_404(
+        Need.objects.for_user(request.user).annotate(has_statements=Exists(statements)), pk=pk
+    )
     today = local_today(request.user)
     range_key, label, days = charts.chosen_range(request.GET.get("range"), offered=NEED_RANGES)
-    history = need_history(need=need, today=today, days=days)
+    history = need_history(need=need, today=today, days=days, recent=RECENT_CHECKINS)
     need.reveal_all(owner=request.user)
-    recent = reveal_each(need.checkins.order_by("-date")[:14], owner=request.user)
+    recent = history.recent if history.recent is not None else recent_checkins(need, RECENT_CHECKINS)
+    chart = charts.line_chart(history.weekly)
     return render(
         request,
         "needs/need_detail.html",
         {
             "need": need,
-            "chart": charts.line_chart(history.weekly),
+            "chart": chart,
+            "chart_axes": need_page.chart_axes_markup(chart) if chart else "",
+            "chart_dots": need_page.chart_dots_markup(chart, need.category) if chart else "",
+            "chart_summary": need_page.chart_summary(history.weekly, history.checkin_count, label)
+            if chart
+            else "",
             "weekly": history.weekly,
             "range_key": range_key,
             "range_label": label,
-            "ranges": charts.offered_ranges(NEED_RANGES),
+            "range_links": need_page.range_links(charts.offered_ranges(NEED_RANGES), range_key),
             "comparison": history.comparison,
-            "recent": recent,
+            "recent": need_page.recent_checkins_markup(recent, owner=request.user),
             "checkin_count": history.checkin_count,
             "sections": hooks.need_page_sections(request, need),
             "statements": reveal_each(
                 Statement.objects.for_user(request.user).filter(need=need), owner=request.user
-            ),
+            )
+            if need.has_statements
+            else [],
         },
     )
 

@@ -15,6 +15,7 @@ from needs.forms.relationships import PausePlanForm, RatingForm, RelationshipFor
 from needs.models.needs import Need
 from needs.models.relationships import PausePlan, Relationship
 from needs.privacy.crypto import reveal_each
+from needs.relationships_page import overview_markup
 from needs.services import relationships as relationships_services
 from needs.services.accounts import local_today
 from needs.services.relationships import (
@@ -38,12 +39,15 @@ def relationship_list(request):
         Relationship.objects.for_user(request.user).select_related("pause_plan").order_by("created_at")
     )
     reveal_each(relationships, owner=request.user)
-    needs = {n.pk: n for n in Need.objects.for_user(request.user)}
-    rows = overview(user=request.user, relationships=relationships, needs=needs, today=today)
+    rows = overview(user=request.user, relationships=relationships, today=today)
     return render(
         request,
         "needs/relationship_list.html",
-        {"rows": rows, "any_unchosen": any(not row.chosen for row in rows), "today": today},
+        {
+            "rows": rows,
+            "overview_rows": overview_markup(rows, today=today),
+            "any_unchosen": any(not row.chosen for row in rows),
+        },
     )
 
 

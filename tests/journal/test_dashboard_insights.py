@@ -56,16 +56,18 @@ def test_dashboard_and_insights_stay_within_their_query_budgets(
 
 
 @time_machine.travel(dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC), tick=False)
-def test_all_time_insights_of_ten_years_are_drawn_in_months_within_200_kb(client, decade):
+def test_all_time_insights_of_ten_years_are_drawn_in_quarters_within_200_kb(client, decade):
     client.force_login(decade)
     response = client.get("/insights/?range=all")
     html = response.content.decode()
     assert len(response.content) <= 200_000, len(response.content)
-    assert "How well each category was met, month by month" in html
+    assert "How well each category was met, quarter by quarter" in html
     table = re.search(r'id="category-table">.*?</table>', html, re.S).group(0)
-    months = re.findall(r'<tr><th scope="row">([A-Z][a-z]+ \d{4})</th>', table)
-    assert len(months) in (121, 122) and months[-1] == "June 2026"  # one row a month, not 522 weeks
+    quarters = re.findall(r'<tr><th scope="row">([A-Z][a-z]+–[A-Z][a-z]+ \d{4})</th>', table)
+    assert len(quarters) in (41, 42) and quarters[-1] == "Apr–Jun 2026"  # one row a quarter, not 522 weeks
     assert "week of" not in html
+    # At about 40 points a line draws its dots again, each named by its quarter.
+    assert "<title>Physical, Apr–Jun 2026: " in html
     # The year of days keeps each day's name.
     assert "<title>Wed 10 Jun 2026: average " in html
 
@@ -314,10 +316,7 @@ def test_a_month_of_insights_weighs_its_weeks_by_their_check_ins(alice):
     ]
 
 
-@pytest.mark.parametrize("by_ids", [True, False])
-def test_most_linked_counts_the_persons_live_reflections_of_the_period(alice, bob, monkeypatch, by_ids):
-    # Short periods read the reflections' ids first, long ones join: both give the same answer.
-    monkeypatch.setattr(insights, "LINKED_BY_IDS", 400 if by_ids else 0)
+def test_most_linked_counts_the_persons_live_reflections_of_the_period(alice, bob):
     rest, heard = make_need(alice, "Rest"), make_need(alice, "Being heard", "emotional")
     today = dt.date(2026, 6, 10)
     for day in range(3):

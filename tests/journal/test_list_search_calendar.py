@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from journal.models import Prompt, Reflection
 from journal.services.search_index import index_rebuild
@@ -254,4 +256,122 @@ def test_the_calendar_offers_no_month_after_this_one(client, alice, frozen):
     assert "it covers January 1900 to this month" in asked.content.decode()
     assert client.get(reverse("journal:calendar"), {"month": "2026-05"}).context["following"] == dt.date(
         2026, 6, 1
+    )
+
+
+HOSTILE = "<b>&\"'"
+
+
+def test_filter_options_are_escaped_and_mark_the_chosen_one():
+    from journal.services.list_markup import options_html
+
+    html = options_html([("", "Any need"), ("7", HOSTILE), ("8", "Rest")], "7")
+    assert html == (
+        '<option value="">Any need</option>'
+        '<option value="7" selected>&lt;b&gt;&amp;&quot;&#x27;</option>'
+        '<option value="8">Rest</option>'
+    )
+    assert "selected" not in options_html([("", "Any need"), ("7", "Rest")], "None")
+
+
+def test_entries_markup_groups_by_month_and_escapes_every_text(alice):
+    from journal.services.list_markup import entries_html
+    from journal.services.search import Entry, needs_of
+
+    need = make_need(alice, HOSTILE, "physical")
+    june = make_reflection(alice, title=HOSTILE, needs=[need], date=dt.date(2026, 6, 3))
+    may = make_reflection(alice, title="", date=dt.date(2026, 5, 31))
+    entries = [Entry(june, HOSTILE, f"{HOSTILE} text"), Entry(may, "", "")]
+    needs = needs_of(user=alice, entries=entries)
+    assert needs == {june.pk: [(HOSTILE, "physical")]}
+    assert str(entries_html(entries, needs)) == (
+        '<section aria-labelledby="month-1">\n'
+        '<h2 class="h5 mt-3 text-body-secondary" id="month-1">June 2026</h2>\n'
+        '<ul class="list-unstyled">\n'
+        '<li class="card card-body mb-2 reflection-card">\n'
+        '<div class="d-flex flex-wrap justify-content-between gap-2">\n'
+        f'<a class="fw-semibold" href="/journal/{june.pk}/">&lt;b&gt;&amp;&quot;&#x27;</a>\n'
+        '<span class="small text-body-secondary">Wed 3 Jun 2026</span>\n'
+        "</div>\n"
+        '<p class="mb-1 small user-text">&lt;b&gt;&amp;&quot;&#x27; text</p>\n'
+        '<p class="mb-0 small"><span class="category-mark category-physical">&lt;b&gt;&amp;&quot;&#x27;</span></p>\n'
+        "</li>\n</ul>\n</section>\n"
+        '<section aria-labelledby="month-2">\n'
+        '<h2 class="h5 mt-3 text-body-secondary" id="month-2">May 2026</h2>\n'
+        '<ul class="list-unstyled">\n'
+        '<li class="card card-body mb-2 reflection-card">\n'
+        '<div class="d-flex flex-wrap justify-content-between gap-2">\n'
+        f'<a class="fw-semibold" href="/journal/{may.pk}/">Sunday 31 May</a>\n'
+        '<span class="small text-body-secondary">Sun 31 May 2026</span>\n'
+        "</div>\n"
+        "</li>\n</ul>\n</section>\n"
+    )
+
+
+def test_journal_list_shows_needs_and_filters_escaped(client, alice, frozen):
+    need = make_need(alice, HOSTILE, "physical")
+    prompt = Prompt.objects.create(slug="h", text=HOSTILE + "?", step="patience", category="mental")
+    make_reflection(alice, title="Hostile", needs=[need], prompt=prompt, date=dt.date(2026, 6, 1))
+    client.force_login(alice)
+    html = client.get(LIST + f"?need={need.pk}").content.decode()
+    assert HOSTILE not in html
+    assert f'<option value="{need.pk}" selected>&lt;b&gt;&amp;&quot;&#x27;</option>' in html
+    assert f'<option value="{prompt.pk}">&lt;b&gt;&amp;&quot;&#x27;?</option>' in html
+    assert '<span class="category-mark category-physical">&lt;b&gt;&amp;&quot;&#x27;</span>' in html
+
+
+def test_prompt_filter_offers_only_prompts_answered_by_live_reflections(alice, bob):
+    from journal.forms import JournalFilterForm
+
+    answered, trashed, others = (
+        Prompt.objects.create(slug=s, text=f"{s}?", step="patience", category="mental") for s in "abc"
+    )
+    make_reflection(alice, prompt=answered)
+    make_reflection(alice, prompt=answered)
+    make_reflection(alice, prompt=trashed, trashed=True)
+    make_reflection(bob, prompt=others)
+    choices = JournalFilterForm(None, owner=alice).select_choices()["prompt"]
+    assert choices == [("", "Any prompt"), (str(answered.pk), "a?")]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    start=st.text(alphabet="ab Zé.,'()-:1", min_size=0, max_size=60),
+    rest=st.text(alphabet="ab Z\n\t#>*_`[]()!<&|~=-+1.:\\", min_size=0, max_size=60),
+    length=st.integers(1, 40),
+)
+def test_an_excerpt_is_the_start_of_the_text_a_reader_sees(start, rest, length):
+    """The shortcut for a plain start gives what parsing the whole text gives, whatever Markdown follows."""
+    from journal.markdown import markdown_excerpt, markdown_to_text
+
+    text = start + rest
+    plain = markdown_to_text(text)
+    assert markdown_excerpt(text, length) == plain[:length] + ("…" if len(plain) > length else "")
+
+
+def test_calendar_cells_markup_is_exact_and_escaped():
+    from journal.services.calendar import Day
+    from journal.services.calendar_markup import weeks_html
+
+    weeks = [
+        [
+            Day(None),
+            Day(dt.date(2026, 6, 2), reflections=2, checked_in=True, is_today=True),
+            Day(dt.date(2026, 6, 3), reflections=1),
+            Day(dt.date(2026, 6, 4)),
+        ]
+    ]
+    html = str(weeks_html(weeks, month_name=HOSTILE, list_url="/journal/"))
+    assert html == (
+        "<tr>\n"
+        '<td class="empty"></td>\n'
+        '<td class="is-today has-reflection">\n<span class="day-number">2</span>\n'
+        '<a class="day-mark" href="/journal/?date_from=2026-06-02&amp;date_to=2026-06-02">● 2'
+        '<span class="visually-hidden"> reflections on 2 &lt;b&gt;&amp;&quot;&#x27;</span></a>\n'
+        '<span class="day-check">✓<span class="visually-hidden"> checked in</span></span>\n</td>\n'
+        '<td class=" has-reflection">\n<span class="day-number">3</span>\n'
+        '<a class="day-mark" href="/journal/?date_from=2026-06-03&amp;date_to=2026-06-03">● 1'
+        '<span class="visually-hidden"> reflection on 3 &lt;b&gt;&amp;&quot;&#x27;</span></a>\n\n</td>\n'
+        '<td class="">\n<span class="day-number">4</span>\n\n\n</td>\n'
+        "</tr>"
     )

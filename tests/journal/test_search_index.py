@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from journal.models import Reflection, SearchTerm
 from journal.services.reflections import (
@@ -205,3 +207,26 @@ def test_a_common_word_and_a_rare_one_give_the_same_pages_newest_first(
     ]
     assert found(client, "garden meadow") == []  # every word must be there
     assert found(client, "meadow rain")[:2] == ["Day 50", "Day 51"]
+
+
+_ascii_words = st.text(alphabet="abgGArdDeEn_1 ", min_size=0, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(["garden", "Gardening", "gar", "GA", "ga", "a_b", "ab", "de", "1a"]) | _ascii_words
+    )
+    .map(" ".join)
+    .map(lambda t: t.replace("  ", ".")),
+    query=st.text(alphabet="abgGArdDeEn_1 ", min_size=1, max_size=20),
+    cut=st.tuples(st.integers(0, 30), st.integers(0, 60)),
+)
+def test_spans_in_ascii_text_are_those_found_word_by_word(text, query, cut):
+    """ASCII text takes a single regular expression; it finds exactly what the word-by-word reading finds."""
+    from journal.services.search_index import _spans_word_by_word, found_spans, query_parse
+
+    parsed = query_parse(query)
+    start, end = min(cut[0], len(text)), min(cut[0] + cut[1], len(text))
+    assert list(found_spans(text, parsed, start, end)) == list(_spans_word_by_word(text, parsed, start, end))
+    assert list(found_spans(text, parsed)) == list(_spans_word_by_word(text, parsed, 0, len(text)))

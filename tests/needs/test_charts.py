@@ -11,14 +11,21 @@ def weekly_rows(*, years: int, needs: int = 1, today=dt.date(2026, 6, 8)) -> lis
     return [(n, f"Need {n}", "physical", week, 5.0, 7) for n in range(needs) for week in weeks]
 
 
-def test_a_year_stays_in_weeks_and_longer_histories_keep_to_about_150_points():
+def test_a_year_stays_in_weeks_and_longer_histories_keep_to_about_60_points():
     assert charts.period_for([]) is charts.WEEK
     assert charts.period_for([row[3] for row in weekly_rows(years=1)]) is charts.WEEK
-    for years, period in ((2, charts.MONTH), (10, charts.MONTH), (30, charts.QUARTER), (60, charts.YEAR)):
+    cases = (
+        (2, charts.MONTH),
+        (5, charts.MONTH),
+        (6, charts.QUARTER),
+        (10, charts.QUARTER),
+        (15, charts.QUARTER),
+    )
+    for years, period in (*cases, (16, charts.YEAR), (30, charts.YEAR), (60, charts.YEAR)):
         rows = weekly_rows(years=years)
         chosen = charts.period_for([row[3] for row in rows])
         assert chosen is period, years
-        assert len({chosen.start(row[3]) for row in rows}) <= 150, years
+        assert len({chosen.start(row[3]) for row in rows}) <= 62, years
 
 
 def test_period_names_read_like_the_tables_dates():

@@ -1,0 +1,84 @@
+"""The journal list's repeated markup, built in Python: the filter selects' options and one page of entries
+grouped by month. A template loop costs a context lookup per variable per row; these give the same HTML,
+every user text escaped by format_html (need names, titles and excerpts are the person's own words)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import groupby
+
+from django.urls import reverse
+from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+# A reflection id that no reverse() ever gives, replaced by each row's own id.
+_ID_SLOT = "00000000-0000-0000-0000-000000000000"
+
+
+def options_html(choices: Iterable[tuple[str, str]], chosen: str) -> SafeString:
+    """<option>s of a select, the one whose value is `chosen` selected (as the template compared them)."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, mark_safe(" selected") if value == chosen else "", label) for value, label in choices),
+    )
+
+
+# The date filter's "l j F", "D j M Y" and "F Y", from the same translated names without parsing a format
+# per call.
+def _long_day(d) -> str:
+    return f"{WEEKDAYS[d.weekday()]} {d.day} {MONTHS[d.month]}"
+
+
+def _short_date(d) -> str:
+    return f"{WEEKDAYS_ABBR[d.weekday()]} {d.day} {str(MONTHS_3[d.month]).title()} {d.year}"
+
+
+def _month(d) -> str:
+    return f"{MONTHS[d.month]} {d.year}"
+
+
+def _needs_html(needs: list[tuple[str, str]]) -> SafeString:
+    return format_html_join(
+        " · ", '<span class="category-mark category-{}">{}</span>', ((c, name) for name, c in needs)
+    )
+
+
+def _entry_html(entry, needs: list[tuple[str, str]], detail_url: str) -> SafeString:
+    r = entry.reflection
+    return format_html(
+        '<li class="card card-body mb-2 reflection-card">\n'
+        '<div class="d-flex flex-wrap justify-content-between gap-2">\n'
+        '<a class="fw-semibold" href="{}">{}</a>\n'
+        '<span class="small text-body-secondary">{}</span>\n'
+        "</div>\n{}{}</li>\n",
+        detail_url.replace(_ID_SLOT, str(r.pk)),
+        entry.title_html or _long_day(r.date),
+        _short_date(r.date),
+        format_html('<p class="mb-1 small user-text">{}</p>\n', entry.excerpt_html)
+        if entry.excerpt_html
+        else "",
+        format_html('<p class="mb-0 small">{}</p>\n', _needs_html(needs)) if needs else "",
+    )
+
+
+def entries_html(entries, needs_of: dict[object, list[tuple[str, str]]]) -> SafeString:
+    """One page of entries (newest first) in a section per month, each with its heading; `needs_of` gives
+    each reflection's needs as (name, category)."""
+    detail_url = reverse("journal:reflection_detail", args=[_ID_SLOT])
+    months = groupby(entries, key=lambda e: (e.reflection.date.year, e.reflection.date.month))
+    sections = []
+    for number, (_, group) in enumerate(months, start=1):
+        group = list(group)
+        rows = format_html_join(
+            "", "{}", ((_entry_html(e, needs_of.get(e.reflection.pk, []), detail_url),) for e in group)
+        )
+        sections.append((number, number, _month(group[0].reflection.date), rows))
+    return format_html_join(
+        "",
+        '<section aria-labelledby="month-{}">\n'
+        '<h2 class="h5 mt-3 text-body-secondary" id="month-{}">{}</h2>\n'
+        '<ul class="list-unstyled">\n{}</ul>\n</section>\n',
+        sections,
+    )
