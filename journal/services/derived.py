@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.db.models import Count, F, Q, Sum
 
 from journal.models import NeedLinkDay, Reflection, ReflectionDay
-from needs.services.derived import checkins_rebuild_many, feelings_changed, feelings_rebuild_many
+from needs.services.derived import checkins_rebuild_many, feelings_changed, feelings_rebuild_many, person_lock
 from needs.services.writes import rows_insert
 
 
@@ -23,6 +23,7 @@ def reflections_changed(*, owner_id: int, dates: Iterable[dt.date]) -> None:
     dates = set(dates)
     if not dates:
         return
+    person_lock(owner_id)
     ReflectionDay.objects.filter(owner_id=owner_id, date__in=dates).delete()
     rows = _day_numbers(Reflection.objects.filter(owner_id=owner_id, date__in=dates), "date")
     ReflectionDay.objects.bulk_create(ReflectionDay(owner_id=owner_id, **row) for row in rows)

@@ -160,10 +160,6 @@ def _period_start(day: dt.date, months: int) -> dt.date:
     return dt.date(day.year, (day.month - 1) // months * months + 1, 1)
 
 
-def _next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-
-
 def category_trends(rows) -> list[tuple[str, str, list[tuple[dt.date, float]]]]:
     sums: dict = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
     for _, _, category, week, average, count in rows:

@@ -3,6 +3,7 @@ a template loop over forty needs and seven days of numbers costs more than the r
 through format_html, so need names (the person's own text) are escaped; numbers print unlocalised."""
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -35,7 +36,8 @@ def held_items(entries) -> SafeString:
 
 
 def _score(value: float | None):
-    return MISSING if value is None else f"{value:.1f}"
+    # floatformat rounds halves up (6.25 → 6.3), as the page always did; "u": unlocalised.
+    return MISSING if value is None else floatformat(value, "1u")
 
 
 @register.filter

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Count, DateField, Exists, OuterRef, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
@@ -26,11 +27,20 @@ def week_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def person_lock(owner_id: int) -> None:
+    """One person's recomputations take turns (PostgreSQL: until the write's transaction ends; SQLite writes one
+    at a time anyway). A check-in and a reflection of the same week both rewrite its feeling sums, and two weeks
+    of one month its month rows: without turns, the second writer would not see the first's uncommitted rows and
+    would either collide with them or keep sums without them."""
+    list(get_user_model().objects.select_for_update().filter(pk=owner_id).values_list("pk", flat=True))
+
+
 def checkins_changed(*, owner_id: int, dates: Iterable[dt.date]) -> None:
     """Recompute the kept numbers for check-ins of these local dates (call inside the write's transaction)."""
     dates = set(dates)
     if not dates:
         return
+    person_lock(owner_id)
     weeks = {week_of(day) for day in dates}
     week_dates = {week + dt.timedelta(days=offset) for week in weeks for offset in range(7)}
     CheckInDay.objects.filter(owner_id=owner_id, date__in=dates).delete()

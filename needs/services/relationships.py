@@ -137,18 +137,19 @@ class OverviewNeed(NamedTuple):
 
 
 # The overview's one read, in SQL: the ORM took longer to build this union with its window than the database
-# took to run it. Each half reads only the person's rows (owner_id), and needs only by the ids those rows hold.
+# took to run it. Each half reads only the person's rows (owner_id), and only the person's own needs.
 _OVERVIEW_SQL = """
 SELECT r.relationship_id, r.need_id, n.name, n.importance, n.archived_at, r.date, r.score
 FROM (
     SELECT relationship_id, need_id, date, score,
         ROW_NUMBER() OVER (PARTITION BY relationship_id, need_id ORDER BY date DESC) AS newest
     FROM {rating} WHERE owner_id = %s
-) r JOIN {need} n ON n.id = r.need_id
+) r JOIN {need} n ON n.id = r.need_id AND n.owner_id = %s
 WHERE r.newest <= 2 OR r.date > %s
 UNION ALL
 SELECT c.relationship_id, c.need_id, n.name, n.importance, n.archived_at, NULL, NULL
-FROM {chosen} c JOIN {relationship} p ON p.id = c.relationship_id JOIN {need} n ON n.id = c.need_id
+FROM {chosen} c JOIN {relationship} p ON p.id = c.relationship_id
+    JOIN {need} n ON n.id = c.need_id AND n.owner_id = %s
 WHERE p.owner_id = %s
 """
 
@@ -164,7 +165,7 @@ def _overview_rows(user, since: dt.date) -> list[tuple]:
         relationship=Relationship._meta.db_table,
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, connection.ops.adapt_datefield_value(since), user.pk])
+        cursor.execute(sql, [user.pk, user.pk, connection.ops.adapt_datefield_value(since), user.pk, user.pk])
         found = cursor.fetchall()
     rows = [
         (_uuid(rel_id), _uuid(need_id), name, importance, archived_at, _date(day), score)

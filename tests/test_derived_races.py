@@ -1,0 +1,93 @@
+"""Two writes of one person at the same moment keep the kept numbers exact (PostgreSQL, where writes run side by
+side; SQLite writes one at a time).
+
+A reflection with feelings and a check-in of the same day both rewrite that week's feeling sums. Here the
+reflection's transaction is held open while the check-in is saved in a second connection: the check-in's
+recomputation must wait for the reflection to commit, then count the pair the two make.
+"""
+
+import datetime as dt
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from journal.models import Reflection
+from journal.services.reflections import reflection_save
+from needs.models.derived import NeedFeelingWeek
+from needs.services.checkins import checkins_save
+from needs.services.derived import FEELING_FIELDS, feeling_week_rows
+from tests.conftest import make_person
+from tests.factories import make_need
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DAY = dt.date(2026, 6, 10)
+
+
+def _waiting_on_a_lock() -> bool:
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def test_a_check_in_saved_while_a_reflection_of_its_day_commits_is_paired_with_its_feelings():
+    if connection.vendor != "postgresql":
+        pytest.skip("Writes only run side by side on PostgreSQL; CI runs this on PostgreSQL.")
+    person = make_person("races@example.com")
+    need = make_need(person, "Rest")
+    reflection_saved, let_it_commit = threading.Event(), threading.Event()
+    failures = []
+
+    def write_the_reflection():
+        try:
+            with transaction.atomic():
+                reflection_save(
+                    user=person,
+                    reflection=Reflection(),
+                    data={"date": DAY, "title": "", "body": "A slow evening.", "anxiety": 3, "confidence": 6},
+                )
+                reflection_saved.set()
+                let_it_commit.wait(10)
+        except Exception as error:  # noqa: BLE001 - reported by the test below
+            failures.append(error)
+        finally:
+            reflection_saved.set()
+            connections.close_all()
+
+    def save_the_check_in():
+        try:
+            checkins_save(user=person, date=DAY, ratings={need: (7, "")})
+        except Exception as error:  # noqa: BLE001 - reported by the test below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=write_the_reflection)
+    first.start()
+    assert reflection_saved.wait(10)
+    second = threading.Thread(target=save_the_check_in)
+    second.start()
+    # The check-in either waits for the reflection's transaction (its recomputation takes turns) or, if it does
+    # not, finishes on its own; either way the reflection commits after it got that far.
+    deadline = time.monotonic() + 10
+    while second.is_alive() and not _waiting_on_a_lock() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    let_it_commit.set()
+    first.join(10)
+    second.join(10)
+    assert not failures, failures
+
+    kept = {
+        (row[0], row[1]): tuple(row[2:])
+        for row in NeedFeelingWeek.objects.filter(owner=person).values_list(
+            "need_id", "week", *FEELING_FIELDS
+        )
+    }
+    recomputed = {(row[1], row[2]): tuple(row[3:]) for row in feeling_week_rows([person.pk])}
+    assert recomputed, "the reflection's feelings and the check-in make a pair"
+    assert kept == recomputed
