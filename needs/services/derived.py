@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Count, DateField, Exists, OuterRef, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
@@ -31,8 +32,10 @@ def person_lock(owner_id: int) -> None:
     """One person's recomputations take turns (PostgreSQL: until the write's transaction ends; SQLite writes one
     at a time anyway). A check-in and a reflection of the same week both rewrite its feeling sums, and two weeks
     of one month its month rows: without turns, the second writer would not see the first's uncommitted rows and
-    would either collide with them or keep sums without them."""
-    list(get_user_model().objects.select_for_update().filter(pk=owner_id).values_list("pk", flat=True))
+    would either collide with them or keep sums without them. Outside a transaction (seeding, a shell) each
+    statement stands alone and there is nothing to hold a turn for."""
+    if transaction.get_connection().in_atomic_block:
+        list(get_user_model().objects.select_for_update().filter(pk=owner_id).values_list("pk", flat=True))
 
 
 def checkins_changed(*, owner_id: int, dates: Iterable[dt.date]) -> None:
