@@ -259,10 +259,11 @@ def _reflections(
         if known.seen(source):
             report.unchanged["reflections"] += 1
             continue
+        label = record["label"] if isinstance(record.get("label"), str) else ""
         need_ids = record.get("needs") or []
         if any(n not in need_map for n in need_ids):
             report.refuse(
-                "reflections", index, "it links to a need that isn’t in this file or in your account"
+                "reflections", index, "it links to a need that isn’t in this file or in your account", label
             )
             continue
         values = {
@@ -281,7 +282,7 @@ def _reflections(
         if cleaned is None:
             form = ReflectionForm(form_data(values), owner=user, today=today, linked_needs=values["needs"])
             if not form.is_valid():
-                report.refuse("reflections", index, form_errors(form))
+                report.refuse("reflections", index, form_errors(form), label)
                 continue
             cleaned = form_values(form.cleaned_data)
         pk = uuid.uuid4()
@@ -294,6 +295,7 @@ def _reflections(
         planned.append((row, links, (pk, cleaned["title"], cleaned["body"]), source))
         known.remember(source, pk)
         report.imported["reflections"] += 1
+        report.need_links += len(links)
     return planned
 
 

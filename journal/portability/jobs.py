@@ -29,7 +29,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from journal.models import ImportJob
-from journal.portability.checks import ImportRefused, check_shape, parse
+from journal.portability import other_apps
+from journal.portability.checks import MAX_BYTES, ImportRefused, check_shape, parse
 from journal.portability.imports import Steps, import_steps, records_in
 from journal.portability.records import Report
 from needs.privacy.crypto import JournalLocked
@@ -74,9 +75,19 @@ def current_job(user) -> ImportJob | None:
 
 def import_start(*, user, raw: bytes) -> ImportJob:
     """Check the file and queue its import. `ImportRefused` (nothing stored) for a file that isn't an Attune
-    export, `AlreadyImporting` while another import of theirs runs."""
-    data = parse(raw)
+    export or an export of another app Attune reads, `AlreadyImporting` while another import of theirs runs.
+    Another app's file is stored converted to an Attune export (other_apps.py), with the start of its report
+    (the app, what Attune can't keep of it): the worker then imports it as it imports Attune's own."""
+    converted = other_apps.read(raw, user=user)
+    data = converted.data
     check_shape(data)
+    if converted.source:
+        raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        if len(raw) > MAX_BYTES:
+            raise ImportRefused(
+                "This export holds more than Attune imports at once. Export a shorter period at a time and "
+                "import each file."
+            )
     try:
         with transaction.atomic():
             if current_job(user) is not None:
@@ -85,6 +96,11 @@ def import_start(*, user, raw: bytes) -> ImportJob:
             ImportJob.objects.for_user(user).filter(state__in=ENDED).delete()
             job = ImportJob(owner=user, total=records_in(data), lease_until=timezone.now() + _lease())
             job.seal("upload", raw.decode("utf-8"), owner=user)
+            if converted.source:
+                sealed_report(job, Report(
+                    source=converted.source, photos_skipped=converted.photos_skipped,
+                    skipped=converted.skipped, skipped_total=converted.skipped_total,
+                ))  # fmt: skip
             job.save()
             _enqueue(job)
             _watch(job)
@@ -208,10 +224,8 @@ def _loaded_report(job: ImportJob) -> Report:
     kept = report_of(job)
     if kept is None:
         return Report()
-    return Report(
-        imported=kept["imported"], unchanged=kept["unchanged"], refused=kept["refused"],
-        refused_dropped=kept["refused_dropped"],
-    )  # fmt: skip
+    # Every field the report keeps (reports sealed before a field was added lack it: its default stays).
+    return Report(**{f.name: kept[f.name] for f in dataclasses.fields(Report) if f.name in kept})
 
 
 @task

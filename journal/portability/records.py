@@ -29,9 +29,18 @@ class Report:
     unchanged: dict = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     refused: list = field(default_factory=list)
     refused_dropped: int = 0  # refused records whose reasons were not kept (a long list, across a resume)
+    need_links: int = 0  # links from the imported reflections to needs
+    # A file from another app (other_apps.py): which app, and what of it Attune could not keep, named.
+    source: str = ""
+    photos_skipped: int = 0
+    skipped: list = field(default_factory=list)
+    skipped_total: int = 0
 
-    def refuse(self, kind: str, index: int, reason: str) -> None:
-        self.refused.append({"kind": kind, "number": index + 1, "reason": reason})
+    def refuse(self, kind: str, index: int, reason: str, label: str = "") -> None:
+        refused = {"kind": kind, "number": index + 1, "reason": reason}
+        if label:  # where a file from another app had the record: its entry's date, its note's name
+            refused["label"] = label
+        self.refused.append(refused)
 
 
 def form_errors(form) -> str:

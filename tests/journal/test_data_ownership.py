@@ -182,8 +182,9 @@ def test_round_trip_keeps_unicode_emoji_rtl_and_long_text(db, body, note, title)
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"this is not json", "This file isn’t JSON"),
-        (b"\xff\xfe\x00garbage", "This file isn’t JSON"),
+        # Neither JSON, nor a zip, nor Daylio's CSV: the message names every kind of file Attune reads.
+        (b"this is not json", "Attune can’t read this file. Attune imports its own export (.json)"),
+        (b"\xff\xfe\x00garbage", "Attune can’t read this file. Attune imports its own export (.json)"),
         (b'{"schema_version": 99, "needs": []}', "schema version 99"),
         (b'{"needs": []}', "it has no schema_version"),
         (b'{"schema_version": 1, "needs": {"a": 1}}', "should be a list"),
