@@ -82,3 +82,53 @@ def parse_master_keys(raw: str) -> list[bytes]:
             )
         keys.append(key)
     return keys
+
+
+def _b64url_decode(value: str) -> bytes:
+    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+
+
+def _b64url_encode(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def new_vapid_private_key() -> str:
+    """A fresh VAPID private key: the P-256 scalar, 32 bytes, url-safe base64 without padding."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    number = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+    return _b64url_encode(number.to_bytes(32, "big"))
+
+
+def parse_vapid_keys(private: str, public: str) -> tuple[str, str]:
+    """The VAPID key pair as (private, public), both url-safe base64; ("", "") when push is off.
+
+    The public key (the browser's `applicationServerKey`) follows from the private one; when it is given too
+    it must be that key, so a pasted pair from two different generations is caught at start-up.
+    """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    if not private:
+        if public:
+            fail("ATTUNE_VAPID_PUBLIC_KEY is set without ATTUNE_VAPID_PRIVATE_KEY; set both or neither.")
+        return "", ""
+    try:
+        raw = _b64url_decode(private)
+        if len(raw) != 32:
+            raise ValueError
+        key = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
+    except (binascii.Error, ValueError):
+        fail(
+            "ATTUNE_VAPID_PRIVATE_KEY is not a url-safe base64 32-byte P-256 key "
+            "(README, push notifications, says how to make one)."
+        )
+        return "", ""  # unreachable
+    derived = _b64url_encode(
+        key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+    )
+    if public and public.rstrip("=") != derived:
+        fail("ATTUNE_VAPID_PUBLIC_KEY is not the public half of ATTUNE_VAPID_PRIVATE_KEY.")
+    return _b64url_encode(raw), derived

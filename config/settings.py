@@ -8,6 +8,7 @@ once into `var/`. Anywhere else a missing or malformed value stops start-up with
 import base64
 import os
 import secrets
+from email.utils import parseaddr
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -21,7 +22,9 @@ from config.env import (
     env_str,
     fail,
     local_secret,
+    new_vapid_private_key,
     parse_master_keys,
+    parse_vapid_keys,
 )
 
 # --- Core -------------------------------------------------------------------------------------
@@ -243,6 +246,20 @@ else:
         }
     }
 
+# --- Push notifications (Web Push with VAPID) -------------------------------------------------
+
+# Optional: without a key pair, reminders go by email only and the settings page says so. Local mode makes a
+# key once into var/ so notifications can be tried on http://localhost.
+_vapid_private = env_str("ATTUNE_VAPID_PRIVATE_KEY")
+_vapid_public = env_str("ATTUNE_VAPID_PUBLIC_KEY")
+if DEBUG and not _vapid_private and not _vapid_public:
+    _vapid_private = local_secret("vapid_private_key", new_vapid_private_key)
+ATTUNE_VAPID_PRIVATE_KEY, ATTUNE_VAPID_PUBLIC_KEY = parse_vapid_keys(_vapid_private, _vapid_public)
+# Push services contact the operator here if our notifications misbehave.
+ATTUNE_VAPID_SUBJECT = env_str("ATTUNE_VAPID_SUBJECT") or "mailto:" + parseaddr(DEFAULT_FROM_EMAIL)[1]
+if not ATTUNE_VAPID_SUBJECT.startswith(("mailto:", "https://")):
+    fail("ATTUNE_VAPID_SUBJECT must be a mailto: address or an https:// page for the operator.")
+
 # --- Security --------------------------------------------------------------------------------
 
 SECURE_CSP = {
@@ -325,6 +342,8 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # At DEBUG level urllib3 logs each request's full address; a push endpoint is a device's private address.
+        "urllib3": {"level": "WARNING"},
     },
 }
 ADMINS = []

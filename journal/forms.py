@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 
 from journal.models import PersonalPrompt, Prompt, Reflection, Reminder, Step
+from journal.services.push import is_push_service, valid_key
 from needs.forms.fields import LongText, past_or_today, without_maxlength
 from needs.models.needs import Category, CategoryGroup, Need, by_category
 
@@ -167,10 +168,24 @@ class JournalFilterForm(forms.Form):
         return data
 
 
+CHANNEL_FIELDS = ("daily_channel", "weekly_channel", "check_back_channel")
+
+
 class ReminderForm(forms.ModelForm):
+    """When reminders come and, where this server can send push notifications, how each kind is sent."""
+
     class Meta:
         model = Reminder
-        fields = ["daily_enabled", "daily_time", "weekly_enabled", "weekly_day", "weekly_time"]
+        fields = [
+            "daily_enabled",
+            "daily_time",
+            "daily_channel",
+            "weekly_enabled",
+            "weekly_day",
+            "weekly_time",
+            "weekly_channel",
+            "check_back_channel",
+        ]
         widgets = {
             "daily_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "weekly_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -178,7 +193,52 @@ class ReminderForm(forms.ModelForm):
         labels = {"weekly_time": "at"}
         help_texts = {
             "daily_enabled": "A short nudge with a link. It never contains anything you wrote or the names of your needs.",
+            "check_back_channel": "On the day you chose to look again at a paused relationship, if reminders are on.",
         }
+
+    def __init__(self, *args, push_available: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if push_available:
+            self.fields["daily_enabled"].label = "Send me a daily reminder"
+            self.fields["weekly_enabled"].label = "Send me a weekly review"
+            for name in CHANNEL_FIELDS:
+                # A form sent without them (an older page, the importer) keeps the saved choice.
+                self.fields[name].required = False
+        else:
+            # Without push on this server every reminder is an email; the saved choices stay as they are.
+            for name in CHANNEL_FIELDS:
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        for name in CHANNEL_FIELDS:
+            if name in self.fields and not data.get(name):
+                data[name] = getattr(self.instance, name)
+        return data
+
+
+class PushSubscriptionForm(forms.Form):
+    """A browser's push subscription (`PushSubscription.toJSON()`), sent by static/js/push.js."""
+
+    endpoint = forms.URLField(max_length=1024, assume_scheme="https")
+    p256dh = forms.CharField(max_length=128)
+    auth = forms.CharField(max_length=64)
+
+    def clean_endpoint(self):
+        endpoint = self.cleaned_data["endpoint"]
+        if not is_push_service(endpoint):
+            raise ValidationError("This browser’s push service isn’t one Attune can send to.")
+        return endpoint
+
+    def clean_p256dh(self):
+        if not valid_key(self.cleaned_data["p256dh"], 65, first=4):
+            raise ValidationError("The browser sent a key Attune can’t use.")
+        return self.cleaned_data["p256dh"]
+
+    def clean_auth(self):
+        if not valid_key(self.cleaned_data["auth"], 16):
+            raise ValidationError("The browser sent a key Attune can’t use.")
+        return self.cleaned_data["auth"]
 
 
 # --- Your data: export range, import file, account deletion -------------------------------------------
@@ -203,7 +263,14 @@ class RangeForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="An Attune export (.json)")
+    file = forms.FileField(
+        label="An Attune export (.json) or another journal app’s export",
+        help_text=(
+            "Attune’s own export (.json), a Day One export (.zip, as Day One’s “JSON” export makes it), a "
+            "Daylio export (.csv) or a .zip of daily notes named by date, like 2024-05-17.md or .txt "
+            "(Obsidian’s daily notes, for instance)."
+        ),
+    )
 
 
 class DeleteForm(forms.Form):

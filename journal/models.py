@@ -244,8 +244,16 @@ class PromptShown(OwnedModel):
         return f"prompt of {self.date}"
 
 
+class Channel(models.TextChoices):
+    """How one kind of reminder reaches the person."""
+
+    EMAIL = "email", "Email"
+    PUSH = "push", "Notification on my devices"
+    BOTH = "both", "Both"
+
+
 class Reminder(OwnedModel):
-    """Opt-in reminder emails, kept as the person's local time and the zone it is in."""
+    """Opt-in reminders, kept as the person's local time and the zone it is in, and how each kind is sent."""
 
     daily_enabled = models.BooleanField("email me a daily reminder", default=False)
     daily_time = models.TimeField("at", default=dt.time(20, 0))
@@ -255,6 +263,15 @@ class Reminder(OwnedModel):
     )
     weekly_time = models.TimeField("at ", default=dt.time(18, 0))
     time_zone = models.CharField(max_length=64, default="UTC")
+    daily_channel = models.CharField(
+        "send the daily reminder by", max_length=8, choices=Channel.choices, default=Channel.EMAIL
+    )
+    weekly_channel = models.CharField(
+        "send the weekly review by", max_length=8, choices=Channel.choices, default=Channel.EMAIL
+    )
+    check_back_channel = models.CharField(
+        "send a pause plan's check-back by", max_length=8, choices=Channel.choices, default=Channel.EMAIL
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["owner"], name="reminder_one_per_person")]
@@ -277,6 +294,29 @@ class ReminderSent(OwnedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} reminder for {self.local_date}"
+
+
+class PushSubscription(OwnedModel):
+    """One of the person's devices (a browser) that accepted notifications.
+
+    The endpoint is the push service's address for that browser: whoever knows it can send to the device, so
+    it is shown to no one, never logged and not in the admin. The keys encrypt each notification for the
+    browser alone. A browser has one endpoint per site; it belongs to whoever turned notifications on last.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    endpoint = models.URLField(max_length=1024, unique=True)
+    p256dh = models.CharField(max_length=128)
+    auth = models.CharField(max_length=64)
+    device_label = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.device_label
 
 
 class ImportedRecord(OwnedModel):

@@ -1,9 +1,10 @@
-"""Reminder emails at the person's local time (daily, weekly, a pause plan's check-back day): what is due, sending
-each once, and unsubscribing.
+"""Reminders at the person's local time (daily, weekly, a pause plan's check-back day): what is due, sending
+each once by email, push notification or both, and unsubscribing.
 
 `send_due(now)` is safe to run every minute from several machines at once: a reminder is claimed by
-inserting its (person, kind, local date) row first; only the run whose insert wins sends the email.
-Emails carry no journal text and no need names: a kind nudge and a link.
+inserting its (person, kind, local date) row first (a check-back: by setting its plan's `reminded_on`); only
+the run whose claim wins sends it, on every channel the person chose. Emails carry no journal text and no need
+names: a kind nudge and a link; a push notification carries only its kind (journal/services/push.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,7 +23,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from journal.models import Reminder, ReminderSent
+from journal.models import Channel, Reminder, ReminderSent
+from journal.services.push import push_enabled, push_send
 from needs.models.relationships import PausePlan
 
 logger = logging.getLogger(__name__)
@@ -95,13 +98,39 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
 
 
 def reminders_unsubscribe(*, user, kind: str) -> None:
-    """Turn off one kind of reminder email ("daily", "weekly") or "all" of them."""
-    changes = {}
-    if kind in {"daily", "all"}:
-        changes["daily_enabled"] = False
-    if kind in {"weekly", "all"}:
-        changes["weekly_enabled"] = False
-    Reminder.objects.filter(owner=user).update(**changes)
+    """Stop one kind of reminder email ("daily", "weekly") or "all" of them.
+
+    A reminder that also goes to the person's devices keeps going there; only its email stops.
+    """
+    reminder = Reminder.objects.filter(owner=user).first()
+    if reminder is None:
+        return
+    kinds = {"daily": ["daily"], "weekly": ["weekly"], "all": ["daily", "weekly", "check_back"]}[kind]
+    for name in kinds:
+        if getattr(reminder, f"{name}_channel") == Channel.BOTH:
+            setattr(reminder, f"{name}_channel", Channel.PUSH)
+        elif name != "check_back":
+            setattr(reminder, f"{name}_enabled", False)
+    reminder.save()
+
+
+def deliver(*, user, channel: str, kind: str, email: Callable[[], EmailMessage]) -> bool:
+    """Send one reminder by the channel the person chose; True if it reached them at all.
+
+    Push is tried first; a reminder meant for push only still comes by email when no device took it (push
+    is off on this server, no device is set up, or every device failed), so turning push on never loses one.
+    """
+    pushed = 0
+    if channel in (Channel.PUSH, Channel.BOTH) and push_enabled():
+        pushed = push_send(user=user, kind=kind)
+    if channel == Channel.PUSH and pushed:
+        return True
+    try:
+        email().send()
+    except Exception:
+        logger.exception("Reminder email (%s) failed for person %s", kind, user.pk)
+        return pushed > 0
+    return True
 
 
 def _absolute(path: str) -> str:
@@ -148,26 +177,30 @@ def send_pause_plan_check_backs(now: dt.datetime) -> int:
                 reminded_on=local_today
             ):
                 continue  # another runner claimed it
-            link = _absolute(reverse("needs:relationship_detail", args=[plan.relationship_id]))
-            unsubscribe = _absolute(
-                reverse("journal:unsubscribe", args=[unsubscribe_token(reminder.owner_id, "all")])
-            )
-            body = render_to_string("emails/pause_check_back.txt", {"link": link, "unsubscribe": unsubscribe})
-            message = EmailMessage(
-                subject="Attune: a check-back you planned", body=body, to=[reminder.owner.email]
-            )
-            message.extra_headers = {
-                "List-Unsubscribe": f"<{unsubscribe}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            }
-            try:
-                message.send()
-            except Exception:
-                logger.exception("Check-back email failed for person %s", reminder.owner_id)
+            if not deliver(
+                user=reminder.owner,
+                channel=reminder.check_back_channel,
+                kind="pause_check_back",
+                email=lambda plan=plan, reminder=reminder: build_check_back_email(reminder, plan),
+            ):
                 PausePlan.objects.filter(pk=plan.pk).update(reminded_on=None)
                 continue
             sent += 1
     return sent
+
+
+def build_check_back_email(reminder: Reminder, plan: PausePlan) -> EmailMessage:
+    link = _absolute(reverse("needs:relationship_detail", args=[plan.relationship_id]))
+    unsubscribe = _absolute(
+        reverse("journal:unsubscribe", args=[unsubscribe_token(reminder.owner_id, "all")])
+    )
+    body = render_to_string("emails/pause_check_back.txt", {"link": link, "unsubscribe": unsubscribe})
+    message = EmailMessage(subject="Attune: a check-back you planned", body=body, to=[reminder.owner.email])
+    message.extra_headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return message
 
 
 def send_due(now: dt.datetime) -> int:
@@ -181,11 +214,11 @@ def send_due(now: dt.datetime) -> int:
                 )
         except IntegrityError:
             continue  # already sent, or another runner is sending it right now
-        try:
-            build_email(due).send()
-        except Exception:
-            # Free the claim so the next run can try again; log without any personal content.
-            logger.exception("Reminder email failed for person %s", due.reminder.owner_id)
+        channel = due.reminder.daily_channel if due.kind == "daily" else due.reminder.weekly_channel
+        if not deliver(
+            user=due.reminder.owner, channel=channel, kind=due.kind, email=lambda due=due: build_email(due)
+        ):
+            # Nothing reached the person: free the claim so the next run can try again.
             claim.delete()
             continue
         sent += 1

@@ -18,7 +18,16 @@ PROFILE_FIELDS = (
     "partner_emails",
 )
 
-REMINDER_FIELDS = ("daily_enabled", "daily_time", "weekly_enabled", "weekly_day", "weekly_time")
+REMINDER_FIELDS = (
+    "daily_enabled",
+    "daily_time",
+    "weekly_enabled",
+    "weekly_day",
+    "weekly_time",
+    "daily_channel",
+    "weekly_channel",
+    "check_back_channel",
+)
 
 
 def reminder_for(user) -> Reminder:

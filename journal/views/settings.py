@@ -1,5 +1,5 @@
-"""The settings page (profile, the partner exchange and reminders) and one-click unsubscribe from reminder
-emails."""
+"""The settings page (profile, the partner exchange, reminders and the devices that get notifications) and
+one-click unsubscribe from reminder emails."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -10,7 +10,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from journal.forms import ReminderForm
+from journal.models import PushSubscription
 from journal.services import settings
+from journal.services.push import public_key, push_enabled
 from journal.services.reminders import read_unsubscribe_token, reminders_unsubscribe
 from needs.forms.accounts import ProfileSettingsForm
 from needs.forms.sharing import PartnerSettingsForm
@@ -27,7 +29,9 @@ def settings_page(request):
         initial={"display_name": profile.display_name, "partner_emails": profile.partner_emails},
         prefix="partner",
     )
-    reminder_form = ReminderForm(posted, instance=settings.reminder_for(request.user), prefix="reminder")
+    reminder_form = ReminderForm(
+        posted, instance=settings.reminder_for(request.user), prefix="reminder", push_available=push_enabled()
+    )
     forms = (profile_form, partner_form, reminder_form)
     if request.method == "POST" and all([form.is_valid() for form in forms]):
         settings.settings_save(
@@ -41,7 +45,14 @@ def settings_page(request):
     return render(
         request,
         "journal/settings.html",
-        {"profile_form": profile_form, "partner_form": partner_form, "reminder_form": reminder_form},
+        {
+            "profile_form": profile_form,
+            "partner_form": partner_form,
+            "reminder_form": reminder_form,
+            "push_available": push_enabled(),
+            "push_public_key": public_key(),
+            "devices": PushSubscription.objects.for_user(request.user),
+        },
     )
 
 

@@ -1,4 +1,4 @@
-"""`send_reminders`: send the reminder emails due now (every minute, from cron)."""
+"""`send_reminders`: send the reminders (emails and push notifications) due now (every minute, from cron)."""
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -8,7 +8,7 @@ from journal.services.reminders import send_due
 
 class Command(BaseCommand):
     help = (
-        "Send the reminder emails that are due now. Run every minute from cron; safe on several machines at "
+        "Send the reminders (emails and push notifications) that are due now. Run every minute from cron; safe on several machines at "
         "once (each reminder is claimed before it is sent) and across daylight-saving changes."
     )
 
