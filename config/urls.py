@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from config import pages
+from config import manifest, offline, pages
 from journal.views import home
 from needs import sharing_urls
 from needs.views import accounts
@@ -18,6 +18,11 @@ urlpatterns = [
     path("", pages.front_page(home.home), name="home"),
     path("privacy/", pages.privacy, name="privacy"),
     path("more-help/", pages.more_help, name="more_help"),
+    # The installable app: its manifest, and the service worker at the root so that it can answer every page.
+    path("manifest.webmanifest", manifest.web_manifest, name="web_manifest"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("offline/", offline.offline_page, name="offline_page"),
+    path("offline/state/", offline.offline_state, name="offline_state"),
     path("", include("journal.urls")),
     path("needs/", include("needs.urls")),
     path("sharing/", include("needs.sharing_urls")),

@@ -39,6 +39,26 @@ def checkins_save(*, user, date: dt.date, ratings: dict[Need, tuple[int | None, 
     return saved
 
 
+def checkins_changed_elsewhere(
+    *, user, date: dt.date, ratings: dict[Need, tuple[int | None, str]], based_on: dict
+) -> list[tuple[Need, CheckIn]]:
+    """The ratings that would overwrite a check-in saved elsewhere after they were written.
+
+    `based_on` maps a need's id to the score the form showed when it was written (None: none). A saved
+    check-in that differs from it was changed since; if it also differs from the new score, saving would
+    overwrite it unseen. A saved score equal to the new one is the same rating sent again: nothing to ask.
+    """
+    saved = {c.need_id: c for c in CheckIn.objects.for_user(user).filter(date=date)}
+    changed = []
+    for need, (score, _note) in ratings.items():
+        found = saved.get(need.pk)
+        if score is None or found is None or need.pk not in based_on:
+            continue
+        if found.score != based_on[need.pk] and found.score != score:
+            changed.append((need, found))
+    return changed
+
+
 @transaction.atomic
 def checkin_update(*, user, checkin: CheckIn, score: int, note: str) -> CheckIn:
     """Change one check-in's score and note (already validated)."""

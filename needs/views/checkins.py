@@ -14,7 +14,13 @@ from needs.forms.fields import posted
 from needs.models.needs import Category, CheckIn, Need, by_category
 from needs.privacy.crypto import reveal_each
 from needs.services.accounts import local_today
-from needs.services.checkins import checkin_delete, checkin_update, checkins_save, quick_checkin
+from needs.services.checkins import (
+    checkin_delete,
+    checkin_update,
+    checkins_changed_elsewhere,
+    checkins_save,
+    quick_checkin,
+)
 from needs.services.checkins import wheel as wheel_slices
 from needs.services.writes import twin_safe
 
@@ -42,6 +48,13 @@ def checkin(request):
                 f.cleaned_data["need"]: (f.cleaned_data["score"], f.cleaned_data["note"])
                 for f in formset.forms
             }
+            based_on = _based_on(request.POST, formset)
+            if based_on:
+                changed = checkins_changed_elsewhere(
+                    user=request.user, date=date, ratings=ratings, based_on=based_on
+                )
+                if changed:
+                    return _changed_elsewhere(request, date, ratings, changed)
             saved = twin_safe(checkins_save, user=request.user, date=date, ratings=ratings)
             if request.POST.get("quick"):
                 if request.htmx:
@@ -87,6 +100,38 @@ def checkin(request):
             "is_today": date == today,
             "groups": by_category(formset.forms, category_of=_category_of_row),
         },
+    )
+
+
+def _based_on(data, formset) -> dict:
+    """{need id: the score the form showed (None: none)} for rows that say what they were written against.
+
+    Only check-ins written offline say so (`rating-N-based_on`), sent when the connection came back: the
+    person may have rated the same need elsewhere meanwhile."""
+    based_on = {}
+    for index, form in enumerate(formset.forms):
+        value = data.get(f"rating-{index}-based_on")
+        if value is None:
+            continue
+        need = form.cleaned_data["need"]
+        based_on[need.pk] = int(value) if value.isdigit() else None
+    return based_on
+
+
+def _changed_elsewhere(request, date, ratings, changed):
+    """Save nothing yet: show each rating next to the one saved elsewhere, and let the person choose. Either
+    choice saves the ratings that changed nothing elsewhere."""
+    saved_elsewhere = {need.pk: found.score for need, found in changed}
+    rows = [
+        {"need": need, "saved": saved_elsewhere[need.pk], "mine": ratings[need][0]} for need, _ in changed
+    ]
+    mine = [(need.pk, score, note) for need, (score, note) in ratings.items() if score is not None]
+    others = [row for row in mine if row[0] not in saved_elsewhere]
+    return render(
+        request,
+        "needs/checkin_conflict.html",
+        {"date": date, "rows": rows, "mine": mine, "others": others},
+        status=409,
     )
 
 

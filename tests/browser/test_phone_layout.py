@@ -48,6 +48,10 @@ DOWNLOADS = {
     "journal:export_markdown",
     "journal:export_csv",
     "mfa_download_recovery_codes",
+    # The installable app's files: a manifest, a script and the offline page's JSON, not pages to lay out.
+    "web_manifest",
+    "service_worker",
+    "offline_state",
 }
 NOT_FOUND = "/no-such-page/"
 LINKS = ("Home", "Journal", "Needs", "Check in", "Insights", "Wheel", "Sharing", "Relationships")

@@ -1,0 +1,355 @@
+"""Offline: the service worker answers when the network is gone, a check-in and a reflection written offline
+wait on the device sealed, and arrive exactly once when the connection returns, for the person who wrote
+them; a rating changed elsewhere meanwhile is shown side by side; logging out erases what waits."""
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from journal.models import Reflection
+from needs.models.needs import Category, CheckIn
+from needs.services.accounts import local_today
+from tests.browser.helpers import assert_accessible, log_in, log_out
+from tests.conftest import PASSWORD, make_person
+from tests.factories import make_checkin, make_need
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Words no page, file or cache holds unless someone wrote them: found anywhere in storage, they leaked.
+SECRET_WORD = "Quokkamarmalade"
+SECRET_TITLE = "Lighthouse zebrafinch"
+NEED_NAME = "Saltmarsh rambles"
+
+# Everything this origin keeps in IndexedDB and Cache Storage, as text: bytes as Latin-1 (so UTF-8 plain text
+# would show as itself), keys by what they are.
+DUMP_STORAGE = """async () => {
+  function flat(value) {
+    if (value instanceof CryptoKey) {
+      return "CryptoKey " + JSON.stringify({extractable: value.extractable, type: value.type,
+                                            algorithm: value.algorithm, usages: value.usages});
+    }
+    if (value instanceof ArrayBuffer) value = new Uint8Array(value);
+    if (ArrayBuffer.isView(value)) {
+      return Array.from(new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+                        (b) => String.fromCharCode(b)).join("");
+    }
+    if (value && typeof value === "object") {
+      return Object.keys(value).map((key) => key + "=" + flat(value[key])).join(" ");
+    }
+    return String(value);
+  }
+  const out = {idb: [], caches: [], local: JSON.stringify(localStorage), session: JSON.stringify(sessionStorage)};
+  for (const info of await indexedDB.databases()) {
+    const db = await new Promise((resolve, reject) => {
+      const request = indexedDB.open(info.name);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    for (const store of Array.from(db.objectStoreNames)) {
+      const rows = await new Promise((resolve) => {
+        const request = db.transaction(store).objectStore(store).getAll();
+        request.onsuccess = () => resolve(request.result);
+      });
+      for (const row of rows) out.idb.push({db: info.name, store, text: flat(row)});
+    }
+    db.close();
+  }
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      const response = await cache.match(request);
+      out.caches.push({cache: name, url: request.url, text: await response.text()});
+    }
+  }
+  return out;
+}"""
+
+
+def _watch(page, *, expected=()):
+    """Record console errors, CSP reports and failed sub-resources, as the shared `page` fixture does."""
+    errors = []
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400
+            and r.request.resource_type != "document"
+            and not any(r.url.endswith(path) and r.status == status for path, status in expected)
+            else None
+        ),
+    )
+    page.set_default_timeout(10_000)
+    return errors
+
+
+def _controlled(page):
+    try:
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20_000)
+    except Exception:
+        state = page.evaluate(
+            """async () => (await navigator.serviceWorker.getRegistrations()).map(
+                 (r) => [r.scope, !!r.installing, !!r.waiting, r.active && r.active.state])"""
+        )
+        raise AssertionError(f"no service worker controls {page.url}: {state}") from None
+    assert page.evaluate("() => navigator.serviceWorker.controller.scriptURL").endswith("/sw.js")
+
+
+def _until(page, script: str, *, timeout: float = 15):
+    """Poll an async page function until it answers true (wait_for_function does not wait for promises)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, f"still not true after {timeout}s: {script}"
+        page.wait_for_timeout(200)
+
+
+def _needs_list_kept(page):
+    _until(
+        page,
+        """() => new Promise((resolve) => {
+          const request = indexedDB.open("attune-offline");
+          request.onsuccess = () => {
+            const db = request.result;
+            if (!db.objectStoreNames.contains("kept")) { db.close(); return resolve(false); }
+            const get = db.transaction("kept").objectStore("kept").get("state");
+            get.onsuccess = () => { db.close(); resolve(!!get.result); };
+          };
+        })""",
+    )
+
+
+def _nothing_waits(page):
+    _until(
+        page,
+        """() => new Promise((resolve) => {
+          const request = indexedDB.open("attune-offline");
+          request.onsuccess = () => {
+            const db = request.result;
+            const count = db.transaction("waiting").objectStore("waiting").count();
+            count.onsuccess = () => { db.close(); resolve(count.result === 0); };
+          };
+        })""",
+    )
+
+
+def _waiting(page):
+    return page.locator("[data-offline-summary]")
+
+
+def _storage(page):
+    return page.evaluate(DUMP_STORAGE)
+
+
+def _rows(dump, store):
+    return [row for row in dump["idb"] if row["db"] == "attune-offline" and row["store"] == store]
+
+
+def test_offline_writing_waits_sealed_and_arrives_exactly_once(page, live_server):
+    base = live_server.url
+    context = page.context
+    person = make_person("ines@example.com")
+    need = make_need(person, NEED_NAME, category=Category.PHYSICAL)
+    make_need(person, "Long lunches", category=Category.EMOTIONAL)
+    log_in(page, base, "ines@example.com", PASSWORD)
+
+    # Online: the worker installs and takes the page; the home page keeps the needs list, sealed.
+    expect(page.get_by_role("heading", name="Quick check-in for today")).to_be_visible()
+    _controlled(page)
+    _needs_list_kept(page)
+    assert page.evaluate("() => navigator.serviceWorker.controller.scriptURL") == base + "/sw.js"
+
+    # A reflection begun online, sent with no connection: kept, not lost.
+    page.goto(base + "/journal/new/")
+    _controlled(page)
+    context.set_offline(True)
+    page.get_by_label("Title").fill(SECRET_TITLE)
+    page.get_by_label("Your reflection").fill(f"The tide came in slowly. {SECRET_WORD} for breakfast.")
+    page.get_by_role("button", name="Save reflection").click()
+    expect(_waiting(page)).to_contain_text("1 piece of writing is kept on this device")
+    assert page.get_by_label("Your reflection").input_value() == ""
+    assert Reflection.objects.count() == 0
+
+    # Still offline, the home page opens as the offline page, which takes a check-in from the sealed list.
+    page.goto(base + "/")
+    expect(page.get_by_role("heading", name="You’re offline")).to_be_visible()
+    expect(_waiting(page)).to_contain_text("1 piece of writing")
+    page.get_by_label(NEED_NAME).select_option("8")
+    page.get_by_role("button", name="Keep this check-in to send").click()
+    expect(_waiting(page)).to_contain_text("2 pieces of writing are kept on this device")
+    assert_accessible(page)
+
+    # Nothing written is readable in the browser's storage: only sealed bytes and a key that can't be exported.
+    dump = _storage(page)
+    assert len(_rows(dump, "waiting")) == 2 and len(_rows(dump, "kept")) == 1
+    (key,) = _rows(dump, "keys")
+    assert '"extractable":false' in key["text"] and '"name":"AES-GCM"' in key["text"]
+    assert dump["caches"], "the worker keeps the app shell"
+    assert all("/static/" in entry["url"] or entry["url"] == base + "/offline/" for entry in dump["caches"])
+    for word in (SECRET_WORD, SECRET_TITLE, "tide came in", NEED_NAME, "Long lunches", "ines@example.com"):
+        for entry in dump["idb"] + dump["caches"]:
+            assert word not in entry["text"], f"{word!r} in {entry.get('store') or entry.get('url')}"
+        assert word not in dump["local"] and word not in dump["session"]
+
+    # The tab is closed; a new one, still offline, shows what waits.
+    page.close()
+    second = context.new_page()
+    errors = _watch(second)
+    second.goto(base + "/")
+    expect(second.get_by_role("heading", name="You’re offline")).to_be_visible()
+    expect(_waiting(second)).to_contain_text("2 pieces of writing")
+    assert CheckIn.objects.count() == 0 and Reflection.objects.count() == 0
+
+    # The connection returns: both arrive, once each, and nothing waits any more.
+    context.set_offline(False)
+    expect(_waiting(second)).to_have_text("Nothing is waiting to be sent from this device.", timeout=15_000)
+    (reflection,) = Reflection.objects.filter(owner=person)
+    reflection.reveal_all(owner=person)
+    assert reflection.plain.title == SECRET_TITLE and SECRET_WORD in reflection.plain.body
+    assert reflection.date == local_today(person)
+    assert list(CheckIn.objects.filter(owner=person).values_list("need", "date", "score")) == [
+        (need.pk, local_today(person), 8)
+    ]
+    # Opening pages again sends nothing a second time.
+    second.goto(base + "/")
+    expect(second.get_by_role("heading", name="Quick check-in for today")).to_be_visible()
+    second.goto(base + "/offline/")
+    expect(_waiting(second)).to_have_text("Nothing is waiting to be sent from this device.")
+    assert Reflection.objects.count() == 1 and CheckIn.objects.count() == 1
+    assert not _rows(_storage(second), "waiting")
+    assert not errors, errors
+
+
+def test_a_rating_changed_elsewhere_meanwhile_comes_back_as_a_choice(context, live_server):
+    base = live_server.url
+    page = context.new_page()
+    # The sending is answered 409 on purpose: the rating was changed elsewhere.
+    errors = _watch(page, expected=[("/needs/check-in/", 409)])
+    person = make_person("tomas@example.com")
+    need = make_need(person, NEED_NAME)
+    log_in(page, base, "tomas@example.com", PASSWORD)
+    expect(page.get_by_role("heading", name="Quick check-in for today")).to_be_visible()
+    _controlled(page)
+    _needs_list_kept(page)
+
+    # Offline, the home page's own quick check-in is kept instead of being lost.
+    context.set_offline(True)
+    page.get_by_label(NEED_NAME).select_option("8")
+    page.get_by_role("button", name="Save today’s check-in").click()
+    expect(_waiting(page)).to_contain_text("1 piece of writing is kept on this device")
+
+    # Meanwhile the same need is rated for the same day from another device.
+    make_checkin(person, need, local_today(person), 3)
+
+    context.set_offline(False)
+    choose = page.get_by_role("button", name="Compare and choose")
+    expect(choose).to_be_visible(timeout=15_000)
+    assert list(CheckIn.objects.filter(owner=person).values_list("score", flat=True)) == [3]
+    choose.click()
+    expect(page.get_by_role("heading", name="Which check-in should stay?")).to_be_visible()
+    expect(page.locator("table")).to_contain_text("3 / 10")
+    expect(page.locator("table")).to_contain_text("8 / 10")
+    assert_accessible(page)
+    assert not _rows(_storage(page), "waiting")  # the choice is the site's page now, with every rating
+    page.get_by_role("button", name="Keep what I wrote offline").click()
+    expect(page.locator(".messages")).to_contain_text("check-in is saved")
+    assert list(CheckIn.objects.filter(owner=person).values_list("score", flat=True)) == [8]
+    assert not errors, errors
+
+
+def test_writing_waits_for_the_same_person_to_log_in_again(page, live_server):
+    base = live_server.url
+    context = page.context
+    person = make_person("ada@example.com")
+    make_person("ben@example.com")
+    need = make_need(person, NEED_NAME)
+    log_in(page, base, "ada@example.com", PASSWORD)
+    _controlled(page)
+    _needs_list_kept(page)
+
+    context.set_offline(True)
+    page.get_by_label(NEED_NAME).select_option("6")
+    page.get_by_role("button", name="Save today’s check-in").click()
+    expect(_waiting(page)).to_contain_text("1 piece of writing")
+
+    # The session ends while offline: back online, the check-in waits for its writer.
+    context.clear_cookies()
+    context.set_offline(False)
+    page.goto(base + "/offline/")
+    expect(_waiting(page)).to_contain_text("Log in as yourself")
+    assert not CheckIn.objects.exists()
+
+    # Someone else signing in on this browser does not send it.
+    log_in(page, base, "ben@example.com", PASSWORD)
+    expect(page.get_by_role("heading", name="Start by naming a few needs")).to_be_visible()
+    page.goto(base + "/offline/")
+    expect(page.get_by_role("heading", name="You’re offline")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert not CheckIn.objects.exists()
+    assert len(_rows(_storage(page), "waiting")) == 1
+    context.clear_cookies()
+
+    # The writer logs in again: it arrives, once.
+    log_in(page, base, "ada@example.com", PASSWORD)
+    expect(page.get_by_role("heading", name="Quick check-in for today")).to_be_visible()
+    _nothing_waits(page)
+    assert list(CheckIn.objects.filter(owner=person).values_list("need", "score")) == [(need.pk, 6)]
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert CheckIn.objects.count() == 1
+
+
+def test_logging_out_erases_what_waits_and_its_key(page, live_server):
+    base = live_server.url
+    context = page.context
+    person = make_person("lou@example.com")
+    make_need(person, NEED_NAME)
+    log_in(page, base, "lou@example.com", PASSWORD)
+    _controlled(page)
+    _needs_list_kept(page)
+
+    context.set_offline(True)
+    page.get_by_label(NEED_NAME).select_option("4")
+    page.get_by_role("button", name="Save today’s check-in").click()
+    expect(_waiting(page)).to_contain_text("1 piece of writing")
+    assert len(_rows(_storage(page), "waiting")) == 1 and _rows(_storage(page), "keys")
+
+    # Back online, but before anything is sent, the person logs out from the account menu.
+    page.route("**/offline/state/", lambda route: route.abort())
+    context.set_offline(False)
+    log_out(page)
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    dump = _storage(page)
+    assert [row for row in dump["idb"] if row["db"] == "attune-offline"] == []
+    assert not CheckIn.objects.exists()
+
+
+def test_what_waits_can_be_erased_by_hand(page, live_server):
+    base = live_server.url
+    person = make_person("rue@example.com")
+    make_need(person, NEED_NAME)
+    log_in(page, base, "rue@example.com", PASSWORD)
+    _controlled(page)
+    _needs_list_kept(page)
+
+    page.context.set_offline(True)
+    page.get_by_label(NEED_NAME).select_option("5")
+    page.get_by_role("button", name="Save today’s check-in").click()
+    expect(_waiting(page)).to_contain_text("1 piece of writing")
+    page.get_by_role("button", name="Erase what waits on this device").click()
+    expect(page.locator("[data-offline-note]")).to_have_text("Erased. Nothing waits on this device now.")
+    assert not _rows(_storage(page), "waiting")
+
+    page.context.set_offline(False)
+    page.goto(base + "/")
+    expect(page.get_by_role("heading", name="Quick check-in for today")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert not CheckIn.objects.exists()
