@@ -20,7 +20,7 @@ from fido2.cose import ES256
 from fido2.utils import websafe_encode
 from fido2.webauthn import Aaguid, AttestationObject, AttestedCredentialData, AuthenticatorData
 
-from journal.models import Prompt, Reminder
+from journal.models import Prompt, PushSubscription, Reminder
 from needs.models.needs import CatalogueNeed
 from needs.models.sharing import Answer, SharedNeed
 from needs.services.accounts import local_today
@@ -180,6 +180,13 @@ def _journal(alice, today: dt.date, needs: dict) -> dict:
     )
     return {
         "import_job": make_import_job(alice, reason=f"title: {WORDS['import_reason']} is too long"),
+        "push_device": PushSubscription.objects.create(
+            owner=alice,
+            endpoint="https://fcm.googleapis.com/fcm/send/full",
+            p256dh="x",
+            auth="y",
+            device_label="Chrome on Android",
+        ),
         "reflection": reflection,
         "answered": answered,
         "year_ago": year_ago,

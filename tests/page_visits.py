@@ -59,6 +59,10 @@ def _app_visits(acct: Account) -> dict[str, list[Visit]]:
         "home": [Visit(u("home")), Visit(u("home"), htmx=True), Visit(u("home"), "anonymous")],
         "privacy": [Visit(u("privacy")), Visit(u("privacy"), "anonymous")],
         "more_help": [Visit(u("more_help")), Visit(u("more_help"), "anonymous")],
+        "web_manifest": [Visit(u("web_manifest")), Visit(u("web_manifest"), "anonymous")],
+        "service_worker": [Visit(u("service_worker")), Visit(u("service_worker"), "anonymous")],
+        "offline_page": [Visit(u("offline_page")), Visit(u("offline_page"), "anonymous")],
+        "offline_state": [Visit(u("offline_state")), Visit(u("offline_state"), "anonymous")],
         # The welcome path is done for alice: each page leads home (tests/journal/test_welcome.py walks it).
         **{
             name: [Visit(u(name), status=302)]
@@ -71,6 +75,10 @@ def _app_visits(acct: Account) -> dict[str, list[Visit]]:
         },
         "journal:welcome_skip": [Visit(u("journal:welcome_skip"), post={"step": "intro"}, status=302)],
         "journal:settings": [Visit(u("journal:settings"))],
+        # Push is off in tests (no key pair): subscribing and the test notification answer 404.
+        "journal:push_subscribe": [Visit(u("journal:push_subscribe"), post={}, status=404)],
+        "journal:push_test": [Visit(u("journal:push_test"), post={}, status=404)],
+        "journal:push_device_remove": [Visit(u("journal:push_device_remove"), post={}, status=302, late=1)],
         "journal:data": [Visit(u("journal:data"))],
         "journal:export_json": [
             Visit(u("journal:export_json"), shows=IN_EXPORT),

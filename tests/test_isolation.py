@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from journal.models import Draft, PersonalPrompt, Reflection
+from journal.models import Draft, PersonalPrompt, PushSubscription, Reflection
 from needs.models.needs import CheckIn, Need
 from tests.factories import (
     make_checkin,
@@ -34,6 +34,7 @@ OWNED_URLS = {
     "journal:reflection_destroy": "trashed",
     "journal:draft_discard": "draft",
     "journal:import_job": "import_job",
+    "journal:push_device_remove": "push_device",
     "journal:prompt_edit": "personal_prompt",
     "journal:prompt_delete": "personal_prompt",
     "sharing:statement_create": "need",
@@ -94,6 +95,13 @@ def alices(alice):
         "draft": make_draft(alice, {"body": ["alice's draft"]}),
         "personal_prompt": make_personal_prompt(alice, "Alice's question?"),
         "import_job": make_import_job(alice, reason="alice's import"),
+        "push_device": PushSubscription.objects.create(
+            owner=alice,
+            endpoint="https://fcm.googleapis.com/fcm/send/alice",
+            p256dh="x",
+            auth="y",
+            device_label="Chrome on Android",
+        ),
         **make_openness(alice, need),
     }
 
@@ -118,6 +126,7 @@ def test_bob_gets_404_for_alices_objects(client, bob, alices, name, method):
     assert reflection.deleted_at is None and reflection.version == 1
     assert Reflection.objects.get(pk=alices["trashed"].pk).deleted_at is not None
     assert Draft.objects.filter(pk=alices["draft"].pk).exists()
+    assert PushSubscription.objects.filter(pk=alices["push_device"].pk).exists()
     assert PersonalPrompt.objects.get(pk=alices["personal_prompt"].pk).reveal(
         "text", owner=alices["need"].owner
     ) == ("Alice's question?")

@@ -109,3 +109,25 @@ def test_privacy_page_and_readme_name_every_kept_number(client, db):
     assert len(derived) >= 6, derived  # the filter above found the kept tables
     for name in derived:
         assert f"`{name}`" in kept, name
+
+
+def test_privacy_page_and_readme_say_what_waits_on_the_device_and_what_a_push_carries(client, db):
+    """The offline queue, the push devices and the imports from other apps are described as built: the browser
+    tests (tests/browser/test_offline_journey.py) and tests/journal/test_push.py check the behaviour."""
+    html = text_of(client.get(reverse("privacy")))
+    for phrase in (
+        "encrypted in your browser’s storage (IndexedDB) with a key your browser made for this site",
+        "holds only the site’s own files and the offline page, never your pages or your words",
+        "sent only while the same person who wrote it is signed in",
+        "erased, with its key, when you log out on this device",
+        "Erase what waits on this device",
+        "says only which reminder it is",
+        "its address at its push service, the two keys your browser gave for it",
+        "Photos and other files in such an export are never stored",
+    ):
+        assert phrase in html, phrase
+    assert "stores none of your writing" not in html
+    readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text().split())
+    for phrase in ("Install app", "encrypted with an AES-GCM key the browser made and cannot export",
+                   "ATTUNE_VAPID_PRIVATE_KEY", "Day One's JSON export", "Daylio's CSV export"):  # fmt: skip
+        assert phrase in readme, phrase

@@ -237,9 +237,11 @@ def test_cookies_hold_only_the_session_form_protection_and_the_recovery_key(clie
 
 
 def test_the_browser_is_given_no_writing_to_keep(client, alice):
-    """Privacy page: "Your browser stores none of your writing: drafts are saved, encrypted, on the server."
-    Pages and downloads that show writing tell the browser not to store them, and no script of ours puts anything
-    but the colour theme into browser storage."""
+    """Privacy page: "Your browser keeps your writing only while it waits to be sent, and then only encrypted:
+    drafts are saved, encrypted, on the server." Pages and downloads that show writing tell the browser not to
+    store them, and no script of ours puts anything but the colour theme and the offline queue into browser
+    storage. The queue is sealed with a key the browser made non-extractable (its contents are read back and
+    searched for the words written in tests/browser/test_offline_journey.py)."""
     reflection = make_reflection(alice, title="Hidden title", body="Hidden body words")
     reauthenticated(client, alice)
     pages = [
@@ -261,6 +263,11 @@ def test_the_browser_is_given_no_writing_to_keep(client, alice):
         if script.name == "theme.js":
             assert set(re.findall(r"localStorage\.setItem\(([^,]+),", text)) == {"KEY"}
             assert 'var KEY = "attune-colour-mode";' in text
+            continue
+        if script.name == "offline.js":
+            code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+            assert not re.search(r"localStorage|sessionStorage|document\.cookie|caches\.open", code)
+            assert 'generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"])' in code
             continue
         assert not storage.search(text), script.name
 

@@ -18,6 +18,7 @@ from django.utils.datastructures import MultiValueDict
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from journal.models import PushSubscription
 from tests.factories import (
     make_checkin,
     make_draft,
@@ -47,6 +48,7 @@ OBJECT_FOR = {
     "journal:reflection_destroy": "trashed",
     "journal:draft_discard": "draft",
     "journal:import_job": "import_job",
+    "journal:push_device_remove": "push_device",
     "journal:prompt_edit": "personal_prompt",
     "journal:prompt_delete": "personal_prompt",
     "sharing:statement_edit": "statement",
@@ -148,6 +150,9 @@ def objects(alice):
         "draft": make_draft(alice, {"body": ["a draft"]}),
         "personal_prompt": make_personal_prompt(alice, "My question?"),
         "import_job": make_import_job(alice),
+        "push_device": PushSubscription.objects.create(
+            owner=alice, endpoint="https://fcm.googleapis.com/fcm/send/fuzz", p256dh="x", auth="y"
+        ),
         **make_openness(alice, need),
     }
 

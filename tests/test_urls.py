@@ -14,6 +14,11 @@ PUBLIC = {
     "journal:goodbye",
     "card_public",  # a needs card: the unguessable token is the key (tests/needs/test_cards.py)  # shown after an account is deleted, to someone no longer signed in
     "journal:unsubscribe",  # one-click unsubscribe from an email: the signed token is the authorisation
+    # The installable app: the same files for everyone, with no one's data in them.
+    "web_manifest",
+    "service_worker",
+    "offline_page",
+    "offline_state",  # a visitor gets only a form token; a signed-in person their own needs, never cached
     # allauth: the ways into an account
     "account_login",
     "account_signup",
