@@ -2,10 +2,13 @@
 the background worker like Attune's own: on their local dates, linked to needs by name, nothing written by the
 person lost, nothing added twice, a damaged file refused whole with nothing stored."""
 
+import contextlib
 import datetime as dt
 import io
 import json
 import re
+import signal
+import struct
 import zipfile
 
 import pytest
@@ -15,6 +18,8 @@ from django.urls import reverse
 
 from journal.forms import BODY_LIMIT
 from journal.models import ImportedRecord, ImportJob, Reflection
+from journal.portability import other_apps
+from journal.portability.checks import ImportRefused
 from needs.privacy.crypto import reveal_each
 from tests.conftest import run_background_tasks
 from tests.factories import make_need
@@ -280,3 +285,163 @@ def test_a_future_entry_is_refused_by_its_date_and_the_rest_come_in(signed_in, a
     assert report_cells(page)["Reflections"] == (1, 0)
     assert "<li>Daylio entry of 2026-05-01 21:30: date: That date hasn’t happened yet." in page
     assert [r.plain.body.split("\n")[0] for r in journal_of(alice)] == ["kept"]
+
+
+# --- Limits and stable ids -----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def within(seconds: int):
+    """Fails the test (instead of hanging it) when the block runs longer than `seconds`."""
+
+    def stop(signum, frame):
+        raise AssertionError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+PART_LINE = re.compile(
+    r"^\*\(This is part \d+ of \d+ of one entry; it was longer than a reflection can be\.\)\*\n\n"
+)
+
+
+def whole_text(user) -> str:
+    """The parts of one entry put back together, without the lines saying which part each is."""
+    return "".join(PART_LINE.sub("", r.plain.body) for r in journal_of(user))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_daylio_entry_with_120000_characters_of_activities_is_kept_whole_in_parts(signed_in, alice):
+    activities = [f"hobby{n:05d}" for n in range(9300)]  # 120,900 characters with Daylio's " | "
+    row = samples.daylio_row(dt.date(2025, 6, 1), activities=activities, note="A full day.")
+    assert len(row["activities"]) > 120_000
+
+    with within(60):
+        page = imported(signed_in, "daylio.csv", samples.daylio_csv([row]))
+
+    parts = journal_of(alice)
+    assert len(parts) >= 3 and report_cells(page)["Reflections"] == (len(parts), 0)
+    assert all(len(p.plain.body) <= BODY_LIMIT for p in parts)
+    kept = whole_text(alice)
+    assert "A full day." in kept and all(activity in kept for activity in activities)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_day_one_entry_with_20000_tags_is_kept_whole_in_parts(signed_in, alice):
+    tags = [f"tag{n:05d}" for n in range(20_000)]
+    entry = samples.day_one_entry(
+        dt.datetime(2024, 1, 2, 9, tzinfo=dt.UTC), "UTC", "Tagged a lot.", tags=tags
+    )
+
+    with within(60):
+        page = imported(signed_in, "dayone.zip", samples.day_one_zip([entry]))
+
+    parts = journal_of(alice)
+    assert len(parts) >= 3 and report_cells(page)["Reflections"] == (len(parts), 0)
+    assert all(len(p.plain.body) <= BODY_LIMIT for p in parts)
+    kept = whole_text(alice)
+    assert "Tagged a lot." in kept and all(tag in kept for tag in tags)
+
+
+def as_zip64(raw: bytes) -> bytes:
+    """The zip with its end written the ZIP64 way (a ZIP64 end record and its locator before the classic end
+    record, whose count and sizes then say 0xFFFF…), as zip tools write it for very large archives."""
+    end = raw.rfind(b"PK\x05\x06")
+    count, size, offset = struct.unpack_from("<HII", raw, end + 10)
+    record = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size, offset)
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, end, 1)
+    classic = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return raw[:end] + record + locator + classic
+
+
+def understated(raw: bytes) -> bytes:
+    """The zip with its end record claiming a single entry."""
+    end = raw.rfind(b"PK\x05\x06")
+    return raw[: end + 8] + struct.pack("<HH", 1, 1) + raw[end + 12 :]
+
+
+MANY_FILES = samples.zipped({f"f{n}.txt": "" for n in range(50_001)}, compression=zipfile.ZIP_STORED)
+
+
+@pytest.mark.parametrize("shape", [bytes, as_zip64, understated], ids=["classic", "zip64", "understated"])
+@time_machine.travel(NOW, tick=False)
+def test_a_zip_of_too_many_files_is_refused_before_it_is_opened(alice, monkeypatch, shape):
+    raw = shape(MANY_FILES)
+    fine = shape(samples.day_one_zip([DAY_ONE_ENTRY]))
+    assert zipfile.ZipFile(io.BytesIO(fine)).namelist() == ["Journal.json"]  # the shape is a valid zip
+
+    def opened(*args, **kwargs):
+        raise AssertionError("the zip was opened: an object was built for each of its entries")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(zipfile, "ZipFile", opened)
+        with pytest.raises(ImportRefused, match="This .zip holds 50,001 files, more than any journal export"):
+            other_apps.read(raw, user=alice)
+    # The same shape with one file is read as before.
+    assert len(other_apps.read(fine, user=alice).data["reflections"]) == 1
+
+
+def vault(root: str) -> dict:
+    """An Obsidian vault as its folder is zipped: settings and plugins in .obsidian/, the trash in .trash/, a
+    template, an attachment, daily notes."""
+    files = {
+        f"{root}.obsidian/app.json": '{"alwaysUpdateLinks": true}',
+        f"{root}.obsidian/workspace.json": '{"main": {"id": "a1"}}',
+        f"{root}.obsidian/plugins/calendar/data.json": '{"weekStart": "monday"}',
+        f"{root}.trash/2024-01-09.md": "thrown away",
+        f"{root}Templates/Daily.md": "# {{date}}",
+        f"{root}attachments/cat.png": b"\x89PNG",
+    }
+    for day in range(1, 6):
+        files[f"{root}Daily/2024-01-0{day}.md"] = f"# Day {day}\n\nA quiet day, number {day}."
+    files[f"{root}Welcome.md"] = "This is your new vault."
+    return files
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_zipped_obsidian_vault_imports_its_daily_notes(signed_in, alice):
+    page = imported(signed_in, "vault.zip", samples.zipped(vault("My vault/")))
+
+    assert "Import finished" in page and report_cells(page)["Reflections"] == (5, 0)
+    assert [(r.date, r.plain.title) for r in journal_of(alice)] == [
+        (dt.date(2024, 1, day), f"Day {day}") for day in range(1, 6)
+    ]
+    assert "My vault/Templates/Daily.md" in page and "My vault/.obsidian/app.json" in page
+    assert "My vault/.trash/2024-01-09.md" in page  # in the trash: named, not imported
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_same_notes_zipped_under_another_top_folder_are_imported_once(signed_in, alice):
+    first = report_cells(imported(signed_in, "vault.zip", samples.zipped(vault("Vault/"))))
+    assert first["Reflections"] == (5, 0)
+    before = snapshot(alice)
+
+    again = report_cells(imported(signed_in, "vault.zip", samples.zipped(vault("Vault backup 2024/"))))
+    inside = report_cells(imported(signed_in, "daily.zip", samples.zipped(vault(""))))
+
+    assert again["Reflections"] == (0, 5) and inside["Reflections"] == (0, 5)
+    assert snapshot(alice) == before
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_same_daylio_entries_with_12_and_24_hour_times_are_imported_once(signed_in, alice):
+    days = [dt.date(2025, 6, n) for n in (1, 2, 3, 4)]
+    twelve = ["9:30 pm", "8:05 AM", "12:15 am", "12:40 pm"]
+    twenty_four = ["21:30", "08:05", "00:15", "12:40"]
+
+    def export(times) -> bytes:
+        return samples.daylio_csv(
+            [samples.daylio_row(d, t, note=f"Note {d}") for d, t in zip(days, times, strict=True)]
+        )
+
+    assert report_cells(imported(signed_in, "daylio.csv", export(twelve)))["Reflections"] == (4, 0)
+    before = snapshot(alice)
+    again = imported(signed_in, "daylio.csv", export(twenty_four))
+
+    assert report_cells(again)["Reflections"] == (0, 4) and snapshot(alice) == before

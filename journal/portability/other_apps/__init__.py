@@ -12,16 +12,20 @@
 - A .zip of daily notes (`YYYY-MM-DD….md` or `.txt`, in any folder, as Obsidian exports them): each file
   becomes a reflection on its date; every other file is named in the report as not imported.
 
-Every record carries a stable source id (Day One's uuid, Daylio's date and time, the note's path), so importing
-the same file again adds nothing. A text longer than a reflection may be is split into parts at paragraph
-breaks, each part saying which it is: never cut. Zips are read in memory, with limits on the number of files
-and on the text they unpack to; nothing is extracted to disk.
+Every record carries a stable source id (Day One's uuid, Daylio's date and time on a 24-hour clock, the note's
+name or its path below the notes' shared folder), so importing the same file again adds nothing. Files in
+hidden folders (`.obsidian/`, `.trash/`, `__MACOSX/`) are never read as a journal or a note. A text longer
+than a reflection may be is split into parts at paragraph breaks, each part saying which it is: never cut;
+lines under an entry longer than half a reflection (thousands of tags) become parts of their own. Zips are
+read in memory, with their number of entries counted from the zip's own directory before it is opened, and
+a limit on the text they unpack to; nothing is extracted to disk.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import struct
 import zipfile
 
 from journal.portability.checks import ImportRefused, check_size, parse
@@ -39,6 +43,11 @@ MAX_FILES = 50_000
 MAX_TEXT = 48 * 1024 * 1024
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+# The zip format's records read to count the entries before opening it (APPNOTE.TXT 4.3.12-4.3.16).
+EOCD, EOCD_SIZE = b"PK\x05\x06", 22
+ZIP64_LOCATOR, ZIP64_LOCATOR_SIZE = b"PK\x06\x07", 20
+ZIP64_EOCD, ZIP64_EOCD_SIZE = b"PK\x06\x06", 56
+CENTRAL = b"PK\x01\x02"
 
 
 def read(raw: bytes, *, user) -> Converted:
@@ -74,6 +83,7 @@ def _json(raw: bytes) -> dict:
 
 
 def _from_zip(raw: bytes, user) -> Converted:
+    _check_entry_count(raw)  # before zipfile builds an object for every entry
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         infos = [info for info in archive.infolist() if not info.is_dir()]
@@ -81,35 +91,64 @@ def _from_zip(raw: bytes, user) -> Converted:
         raise ImportRefused(
             "This .zip file is damaged or cut off, so it can’t be opened. Export again and import the new file."
         ) from None
-    if len(infos) > MAX_FILES:
-        raise ImportRefused(
-            f"This .zip holds {len(infos):,} files, more than any journal export ({MAX_FILES:,} at most)."
-        )
+    notes = [i for i in infos if DATED_NOTE.match(basename(i.filename)) and not _hidden(i.filename)]
     journals = [i for i in infos if i.filename.lower().endswith(".json") and not _hidden(i.filename)]
     if journals:
-        texts = _texts(archive, journals)
         parsed = {}
-        for name, text in texts.items():
+        for name, text in _texts(archive, journals).items():
             try:
                 parsed[name] = json.loads(text)
             except (ValueError, RecursionError):
+                if notes:  # a vault's own JSON file, beside its daily notes
+                    continue
                 raise ImportRefused(
                     f"“{shown(name)}” in this .zip isn’t readable JSON. Export from Day One again and import "
                     "the new file."
                 ) from None
-        media = {_media_key(i.filename): i.filename for i in infos if _is_media(i.filename)}
-        return from_day_one(user, parsed, media)
-    notes = [i for i in infos if DATED_NOTE.match(basename(i.filename))]
+        if not notes or any(
+            isinstance(p, dict) and isinstance(p.get("entries"), list) for p in parsed.values()
+        ):
+            media = {_media_key(i.filename): i.filename for i in infos if _is_media(i.filename)}
+            return from_day_one(user, parsed, media)
     if not notes:
         raise ImportRefused(
             "This .zip holds neither a Day One export (a Journal.json) nor daily notes named by date "
             f"(like 2024-05-17.md). {ACCEPTED}"
         )
     converted = Converted({}, source=NOTES)
+    chosen = set(map(id, notes))
     for info in infos:
-        if info not in notes:
+        if id(info) not in chosen:
             converted.skip(info.filename, "not a daily note named by date (YYYY-MM-DD….md or .txt)")
     return from_notes(user, _texts(archive, notes), converted)
+
+
+def _check_entry_count(raw: bytes) -> None:
+    """Refuses a zip whose central directory lists more than MAX_FILES entries, reading only its bytes: the
+    end record's count, and the directory's records themselves (an end record may understate them). A zip
+    whose end record can't be found is left to zipfile, which refuses it as damaged."""
+    end = raw.rfind(EOCD, max(0, len(raw) - EOCD_SIZE - 0xFFFF))
+    if end < 0 or len(raw) < end + EOCD_SIZE:
+        return
+    count, size = struct.unpack_from("<HI", raw, end + 10)
+    directory_end = end
+    locator = end - ZIP64_LOCATOR_SIZE
+    if locator >= 0 and raw[locator : locator + 4] == ZIP64_LOCATOR:
+        record = locator - ZIP64_EOCD_SIZE  # where zipfile reads it, just before the locator
+        if record >= 0 and raw[record : record + 4] == ZIP64_EOCD:
+            count, size = struct.unpack_from("<QQ", raw, record + 32)
+            directory_end = record
+    if count <= MAX_FILES:
+        position, count = max(0, directory_end - size), 0
+        while (
+            count <= MAX_FILES and position + 46 <= directory_end and raw[position : position + 4] == CENTRAL
+        ):
+            position += 46 + sum(struct.unpack_from("<HHH", raw, position + 28))  # name, extra, comment
+            count += 1
+    if count > MAX_FILES:
+        raise ImportRefused(
+            f"This .zip holds {count:,} files, more than any journal export ({MAX_FILES:,} at most)."
+        )
 
 
 def _texts(archive: zipfile.ZipFile, infos: list) -> dict[str, str]:
@@ -149,7 +188,9 @@ def _too_large() -> ImportRefused:
 
 
 def _hidden(path: str) -> bool:
-    return path.startswith("__MACOSX/") or basename(path).startswith(".")
+    """A file or folder of the system or of an app, not of the person: `.obsidian/app.json`, `__MACOSX/…`."""
+    parts = path.split("/")
+    return parts[0] == "__MACOSX" or any(part.startswith(".") for part in parts)
 
 
 def _is_media(path: str) -> bool:

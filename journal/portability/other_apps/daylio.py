@@ -20,6 +20,8 @@ from journal.portability.other_apps.shared import (
 from journal.portability.plain_values import TITLE_LIMIT
 
 DAYLIO = "Daylio"
+# Daylio writes the time as the phone shows it: "21:30", or "9:30 pm" (any case, "p.m." in some languages).
+CLOCK = re.compile(r"^(\d{1,2})[:.h](\d{2})(?::\d{2})?\s*(?:([ap])\.?\s*m\.?)?$", re.IGNORECASE)
 DAYLIO_HEADERS = (
     ["full_date", "date", "weekday", "time", "mood", "activities", "note_title", "note"],
     ["full_date", "date", "weekday", "time", "mood", "activities", "note"],  # before note titles
@@ -84,7 +86,7 @@ def _daylio_row(row: dict, number: int, needs, linked: set, sources: dict) -> li
     if activities:
         details.append("Activities: " + ", ".join(activities))
     note = re.sub(r"<br\s*/?>", "\n", row["note"], flags=re.IGNORECASE)
-    key = f"{full_date} {time}"
+    key = f"{full_date} {_clock(time)}"
     sources[key] = sources.get(key, 0) + 1
     source = f"daylio:{key}" + (f"#{sources[key]}" if sources[key] > 1 else "")
     title = text_of(row.get("note_title", "")).strip()
@@ -94,3 +96,17 @@ def _daylio_row(row: dict, number: int, needs, linked: set, sources: dict) -> li
         source[:64], date, title, text_of(note), [" · ".join(details)], need_ids,
         f"Daylio entry of {full_date} {time}".strip(),
     )  # fmt: skip
+
+
+def _clock(time: str) -> str:
+    """The time as HH:MM whichever clock the phone used, so that the entry's source id stays the same when
+    the app's 12/24-hour setting changes; a time in another shape is kept as written."""
+    match = CLOCK.match(time)
+    if not match:
+        return time
+    hour, minute, half = int(match.group(1)), int(match.group(2)), (match.group(3) or "").lower()
+    if half and 1 <= hour <= 12:
+        hour = hour % 12 + (12 if half == "p" else 0)
+    elif half:
+        return time
+    return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else time

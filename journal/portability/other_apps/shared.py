@@ -92,8 +92,14 @@ def reflection_records(source, date, title, body, lines, need_ids, label) -> lis
     notes = "\n".join(f"{line}  " for line in lines).rstrip()
     if not body and not notes:
         return []  # nothing written and nothing known about it: an empty note was skipped before
-    room = BODY_LIMIT - len(notes) - 200  # the notes under the last part, a line saying which part it is
-    chunks = split_text(body, room) if body else [""]
+    # Room for a line saying which part it is; notes up to half a reflection go under the last part of the
+    # text, longer ones (thousands of tags or activities) become parts of their own, split like text.
+    room = BODY_LIMIT - 200
+    if len(notes) > BODY_LIMIT // 2:
+        chunks = (split_text(body, room) if body else []) + split_text(notes, room)
+        notes = ""
+    else:
+        chunks = (split_text(body, room - len(notes)) if body else []) or [""]
     total = len(chunks)
     records = []
     for number, chunk in enumerate(chunks, start=1):
@@ -123,6 +129,7 @@ def reflection_records(source, date, title, body, lines, need_ids, label) -> lis
 def split_text(text: str, room: int) -> list[str]:
     """The text in pieces of at most `room` characters, broken between paragraphs, else between lines, else
     (a single line longer than a reflection) anywhere."""
+    room = max(room, 1000)  # a piece always holds something, so the text always runs out
     if len(text) <= room:
         return [text]
     pieces, current = [], ""
@@ -136,7 +143,8 @@ def split_text(text: str, room: int) -> list[str]:
         while len(block) > room:
             cut = block.rfind("\n", 0, room)
             cut = cut if cut > room // 2 else room
-            pieces.append(block[:cut].strip())
+            if block[:cut].strip():
+                pieces.append(block[:cut].strip())
             block = block[cut:]
         current = block
     if current.strip():
