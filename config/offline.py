@@ -22,8 +22,10 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_safe
 
+from journal.models import Reflection
 from needs.services.accounts import local_today, profile_for
 from needs.services.checkins import quick_checkin
+from needs.views.checkins import OFFLINE_ID, OFFLINE_SENT_KEY
 
 SW_TEMPLATE = "offline/sw.js"
 OFFLINE_TEMPLATE = "offline/offline_page.html"
@@ -80,6 +82,18 @@ def cache_version(urls: list[str], push_script: str | None) -> str:
     return digest.hexdigest()[:16]
 
 
+def _sent_offline(request) -> list[str]:
+    """The ids of writing kept offline that arrived since the browser last asked, so it can let go of them:
+    check-ins saved through the page they were opened in, and reflections (`?reflection=` names their forms'
+    one-time keys) saved from their form."""
+    sent = request.session.pop(OFFLINE_SENT_KEY, [])
+    keys = [key for key in request.GET.getlist("reflection")[:50] if OFFLINE_ID.match(key)]
+    if keys:
+        found = Reflection.objects.for_user(request.user).filter(form_key__in=keys)
+        sent += [str(key) for key in found.values_list("form_key", flat=True)]
+    return sent
+
+
 def person_tag(user) -> str:
     return salted_hmac(PERSON_TAG_SALT, str(user.pk), algorithm="sha256").hexdigest()[:32]
 
@@ -124,6 +138,7 @@ def offline_state(request):
     data = {"person": None, "csrf": get_token(request)}
     user = request.user
     if user.is_authenticated:
+        data["sent"] = _sent_offline(request)
         profile = profile_for(user)
         today = local_today(user)
         data.update(

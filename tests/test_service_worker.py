@@ -181,3 +181,28 @@ def test_a_rating_written_against_what_is_saved_replaces_it(client, alice):
     response = client.post(reverse("needs:checkin"), _written_offline(need, 8, based_on="3", date=today))
     assert response.status_code == 302
     assert list(CheckIn.objects.for_user(alice).values_list("score", flat=True)) == [8]
+
+
+def test_writing_opened_in_its_page_is_confirmed_once_it_arrives(client, alice, bob):
+    from journal.models import Reflection
+
+    need = make_need(alice, "Sleep")
+    today = local_today(alice)
+    make_checkin(alice, need, today, 3)
+    client.force_login(alice)
+    state = reverse("offline_state")
+    offline_id = "0f8e4c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b"
+    data = {**_written_offline(need, 8, based_on="", date=today), "offline_id": offline_id}
+    page = client.post(reverse("needs:checkin"), data).content.decode()
+    assert f'name="offline_id" value="{offline_id}"' in page  # carried by both choices
+    assert client.get(state).json()["sent"] == []  # not saved yet: the browser keeps it
+    choice = {**quick_checkin_data(need, 8), "date": today.isoformat(), "offline_id": offline_id}
+    assert client.post(reverse("needs:checkin"), choice).status_code == 302
+    assert client.get(state).json()["sent"] == [offline_id]
+    assert client.get(state).json()["sent"] == []  # told once
+    # A reflection is confirmed by its form's one-time key, and only the signed-in person's.
+    key = "5d2c6f7e-1a2b-4c3d-9e8f-7a6b5c4d3e2f"
+    Reflection.objects.create(owner=alice, date=today, form_key=key)
+    assert client.get(state, {"reflection": [key, "not-a-key"]}).json()["sent"] == [key]
+    client.force_login(bob)
+    assert client.get(state, {"reflection": key}).json()["sent"] == []

@@ -19,10 +19,11 @@ from needs.services.derived import checkins_changed
 
 
 @transaction.atomic
-def checkins_save(*, user, date: dt.date, ratings: dict[Need, tuple[int | None, str]]) -> int:
+def checkins_save(*, user, date: dt.date, ratings: dict[Need, tuple[int | None, str | None]]) -> int:
     """Save one date's ratings: create or update one check-in per need and date, never a duplicate.
 
-    A need rated None is left as it was (an existing check-in is kept).
+    A need rated None is left as it was (an existing check-in is kept). A note of None was not on the form
+    (the quick check-in, one written offline): a note saved earlier stays as it was; "" clears it.
     """
     existing = {c.need_id: c for c in CheckIn.objects.for_user(user).filter(date=date)}
     saved = 0
@@ -31,7 +32,8 @@ def checkins_save(*, user, date: dt.date, ratings: dict[Need, tuple[int | None, 
             continue
         checkin = existing.get(need.pk) or CheckIn(owner=user, need=need, date=date)
         checkin.score = score
-        checkin.seal("note", note, owner=user)
+        if note is not None or checkin._state.adding:
+            checkin.seal("note", note or "", owner=user)
         checkin.save()
         saved += 1
     if saved:

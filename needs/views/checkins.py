@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,8 +45,12 @@ def checkin(request):
         formset = CheckInFormSet(request.POST, prefix="rating", form_kwargs={"needs": needs_by_id})
         date_ok = not date_form.is_bound or date_form.is_valid()  # no date given: the local today
         if date_ok and formset.is_valid():
+            # A row without a note field (the quick check-in, one written offline) keeps the saved note.
             ratings = {
-                f.cleaned_data["need"]: (f.cleaned_data["score"], f.cleaned_data["note"])
+                f.cleaned_data["need"]: (
+                    f.cleaned_data["score"],
+                    f.cleaned_data["note"] if f.add_prefix("note") in request.POST else None,
+                )
                 for f in formset.forms
             }
             based_on = _based_on(request.POST, formset)
@@ -56,6 +61,7 @@ def checkin(request):
                 if changed:
                     return _changed_elsewhere(request, date, ratings, changed)
             saved = twin_safe(checkins_save, user=request.user, date=date, ratings=ratings)
+            _confirm_offline(request)
             if request.POST.get("quick"):
                 if request.htmx:
                     return render(
@@ -66,7 +72,10 @@ def checkin(request):
                             "quick_saved": True,
                         },
                     )
-                messages.success(request, f"Today’s check-in is saved: {saved} rated. Thank you.")
+                if saved:
+                    messages.success(request, f"Today’s check-in is saved: {saved} rated. Thank you.")
+                else:
+                    messages.info(request, "Nothing changed: what was saved stays as it was.")
                 return redirect("home")
             if saved:
                 messages.success(
@@ -98,6 +107,9 @@ def checkin(request):
             "date": date,
             "today": today,
             "is_today": date == today,
+            # A check-in kept offline that needs another look names itself, so its saving lets the browser
+            # let go of it (the form carries it back when the template renders it).
+            "offline_id": offline_id(request) if request.method == "POST" else None,
             "groups": by_category(formset.forms, category_of=_category_of_row),
         },
     )
@@ -118,19 +130,51 @@ def _based_on(data, formset) -> dict:
     return based_on
 
 
+# Writing kept offline and sent as an ordinary form names itself (`offline_id`, a random id the browser made);
+# once saved here, the next /offline/state/ tells that browser it may let go of it.
+OFFLINE_SENT_KEY = "offline_sent"
+OFFLINE_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def offline_id(request) -> str | None:
+    value = request.POST.get("offline_id", "")
+    return value if OFFLINE_ID.match(value) else None
+
+
+def _confirm_offline(request) -> None:
+    found = offline_id(request)
+    if found:
+        sent = request.session.get(OFFLINE_SENT_KEY, [])
+        request.session[OFFLINE_SENT_KEY] = [*sent[-19:], found]
+
+
 def _changed_elsewhere(request, date, ratings, changed):
     """Save nothing yet: show each rating next to the one saved elsewhere, and let the person choose. Either
-    choice saves the ratings that changed nothing elsewhere."""
-    saved_elsewhere = {need.pk: found.score for need, found in changed}
+    choice saves the ratings that changed nothing elsewhere; a note saved elsewhere stays with either."""
+    user = request.user
     rows = [
-        {"need": need, "saved": saved_elsewhere[need.pk], "mine": ratings[need][0]} for need, _ in changed
+        {
+            "need": need,
+            "saved": found.score,
+            "saved_note": found.reveal_all(owner=user).note,
+            "mine": ratings[need][0],
+        }
+        for need, found in changed
     ]
     mine = [(need.pk, score, note) for need, (score, note) in ratings.items() if score is not None]
-    others = [row for row in mine if row[0] not in saved_elsewhere]
+    others = [row for row in mine if row[0] not in {need.pk for need, _ in changed}]
     return render(
         request,
         "needs/checkin_conflict.html",
-        {"date": date, "rows": rows, "mine": mine, "others": others},
+        {
+            "date": date,
+            "rows": rows,
+            "mine": mine,
+            "others": others,
+            "offline_id": offline_id(request),
+            # Written without a note field: choosing either keeps the note saved elsewhere.
+            "notes_stay": any(row["saved_note"] and ratings[row["need"]][1] is None for row in rows),
+        },
         status=409,
     )
 

@@ -147,8 +147,16 @@
   var kept = null; // the sealed copy of it, opened (for pages opened offline)
   var loginNeeded = false;
 
+  // Pieces opened in the site's own page stay here until the server says they arrived: the answer's `sent`
+  // names them (a check-in by its id, a reflection by its form's one-time key, asked for with ?reflection=).
   function fetchState() {
-    return fetch(STATE_URL, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+    return getAll("waiting").catch(function () { return []; }).then(function (items) {
+      var query = items.filter(function (item) { return item.formKey; })
+        .map(function (item) { return "reflection=" + encodeURIComponent(item.formKey); }).join("&");
+      return fetch(STATE_URL + (query ? "?" + query : ""), {
+        credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" }
+      });
+    })
       .then(function (response) {
         if (!response.ok) throw new Error("state " + response.status);
         return response.json();
@@ -156,7 +164,14 @@
       .then(function (answer) {
         state = answer;
         loginNeeded = !answer.person;
-        if (!answer.person) return answer;
+        return letGoOfSent(answer).then(function () { return answer; });
+      })
+      .then(function (answer) {
+        if (!answer.person) {
+          // No one is signed in: the needs list of whoever was goes. What they wrote waits for them.
+          kept = null;
+          return deleteOne("kept", "state").then(function () { return answer; });
+        }
         var snapshot = { today: answer.today, zone: answer.zone, dayEnds: answer.dayEnds, needs: answer.needs };
         return seal("state", snapshot).then(function (sealed) {
           kept = snapshot;
@@ -164,6 +179,16 @@
           return putOne("kept", { id: "state", person: answer.person, iv: sealed.iv, data: sealed.data });
         }).then(function () { return answer; });
       });
+  }
+
+  function letGoOfSent(answer) {
+    var sent = answer.sent || [];
+    if (!answer.person || !sent.length) return Promise.resolve();
+    return getAll("waiting").then(function (items) {
+      return Promise.all(items.filter(function (item) {
+        return item.person === answer.person && (sent.indexOf(item.id) !== -1 || sent.indexOf(item.formKey) !== -1);
+      }).map(function (item) { return deleteOne("waiting", item.id); }));
+    });
   }
 
   function loadKept() {
@@ -177,8 +202,9 @@
     }).catch(function () { return null; });
   }
 
+  // Online, the server's answer decides (no one signed in: no one); offline, the sealed list's person.
   function currentPerson() {
-    if (state && state.person) return state.person;
+    if (state) return state.person || null;
     return kept ? kept.person : null;
   }
 
@@ -357,16 +383,25 @@
 
   // A piece that needs the person's eyes is sent as an ordinary form, so the site's own page (the conflict
   // view, or the form with what needs another look) shows it, with every word.
+  // It stays here until the server confirms it arrived (see fetchState): a page that never loads, a log-in
+  // on the way, or a comparison closed without choosing leaves it waiting.
   function openForReal(id) {
     return getOne("waiting", id).then(function (item) {
       if (!item) return null;
       return Promise.all([unseal(item), fetchState()]).then(function (both) {
         var payload = both[0];
+        if (!both[1].person || item.person !== both[1].person) {
+          announce(both[1].person
+            ? "This was written by someone else signed in on this device. It waits for them."
+            : "Log in as yourself first. It is still waiting on this device.");
+          return null;
+        }
         var form = document.createElement("form");
         form.method = "post";
         form.action = payload.url;
         form.hidden = true;
-        payload.fields.concat([["csrfmiddlewaretoken", both[1].csrf]]).forEach(function (pair) {
+        payload.fields.forEach(function (pair) { if (pair[0] === "form_key") item.formKey = pair[1]; });
+        payload.fields.concat([["offline_id", item.id], ["csrfmiddlewaretoken", both[1].csrf]]).forEach(function (pair) {
           var input = document.createElement("input");
           input.type = "hidden";
           input.name = pair[0];
@@ -374,7 +409,7 @@
           form.appendChild(input);
         });
         document.body.appendChild(form);
-        return deleteOne("waiting", id).then(function () { HTMLFormElement.prototype.submit.call(form); });
+        return putOne("waiting", item).then(function () { HTMLFormElement.prototype.submit.call(form); });
       });
     }).catch(function () {
       announce("That needs a connection. It is still waiting on this device.");
@@ -415,10 +450,14 @@
     erase.hidden = true;
     erase.setAttribute("data-offline-erase", "");
     erase.addEventListener("click", function () {
+      // Only the signed-in person's writing; with no one known, everything, once the person is sure.
+      var person = currentPerson();
+      if (!person && !window.confirm("Attune can’t tell whose writing this is while no one is signed in. Erase everything waiting on this device?")) return;
       getAll("waiting").then(function (items) {
-        return Promise.all(items.map(function (item) { return deleteOne("waiting", item.id); }));
+        return Promise.all(items.filter(function (item) { return !person || item.person === person; })
+          .map(function (item) { return deleteOne("waiting", item.id); }));
       }).then(function () {
-        announce("Erased. Nothing waits on this device now.");
+        announce(person ? "Erased. Nothing of yours waits on this device now." : "Erased. Nothing waits on this device now.");
         return render();
       });
     });
@@ -485,7 +524,13 @@
     var needsJs = document.querySelector("[data-offline-needs-js]");
     var source = kept;
     if (!source || !source.person) {
-      if (needsJs) needsJs.textContent = "Writing here needs one visit to your home page while connected and signed in on this device.";
+      if (needsJs) {
+        needsJs.hidden = false;
+        needsJs.textContent = "Writing here needs one visit to your home page while connected and signed in on this device.";
+      }
+      if (checkin) checkin.hidden = true;
+      if (reflection) reflection.hidden = true;
+      if (noNeeds) noNeeds.hidden = false;
       return;
     }
     if (needsJs) needsJs.hidden = true;
@@ -558,6 +603,7 @@
         HTMLFormElement.prototype.submit.call(form);
       };
       eraseAll().then(done, done);
+      forgetPush();
       return;
     }
     var kind = formKind(form);
@@ -568,6 +614,18 @@
     event.stopImmediatePropagation();
     keep(form, kind);
   }, true);
+
+  // This browser's notifications end with the log-out too (started alongside the erasing, never waited for:
+  // the server forgets the device when its push service next answers that it is gone).
+  function forgetPush() {
+    try {
+      if (!("serviceWorker" in navigator) || !window.PushManager) return;
+      navigator.serviceWorker.ready
+        .then(function (registration) { return registration.pushManager.getSubscription(); })
+        .then(function (subscription) { return subscription && subscription.unsubscribe(); })
+        .catch(function () { /* nothing to forget */ });
+    } catch (error) { /* no push in this browser */ }
+  }
 
   // Online, but the request never reached the server (htmx's quick check-in): keep it the same way.
   document.addEventListener("htmx:sendError", function (event) {
@@ -603,19 +661,19 @@
       eraseAll();
       return;
     }
-    var hasPanel = placePanel();
+    placePanel();
     var offlinePage = document.body.hasAttribute("data-offline-page");
     loadKept().then(function () {
-      if (offlinePage) fillOfflinePage();
-      return render();
-    }).then(function () {
-      if (!navigator.onLine) return null;
-      // Pages with the forms refresh the sealed needs list; any page sends what waits.
-      var refresh = hasPanel ? fetchState().catch(function () { return null; }) : Promise.resolve();
-      return refresh.then(function () {
+      // Online, the sealed list shows only once the server says its person is still signed in.
+      if (!navigator.onLine) {
         if (offlinePage) fillOfflinePage();
-        return sendWaiting();
-      });
+        return render();
+      }
+      // Every page asks who is signed in: a session that ended takes its needs list off this device.
+      return fetchState().catch(function () { return null; }).then(function () {
+        if (offlinePage) fillOfflinePage();
+        return render();
+      }).then(function () { return sendWaiting(); });
     });
   }
 

@@ -247,21 +247,42 @@ def test_a_rating_changed_elsewhere_meanwhile_comes_back_as_a_choice(context, li
     expect(_waiting(page)).to_contain_text("1 piece of writing is kept on this device")
 
     # Meanwhile the same need is rated for the same day from another device.
-    make_checkin(person, need, local_today(person), 3)
+    make_checkin(person, need, local_today(person), 3, "Slept badly")
 
     context.set_offline(False)
     choose = page.get_by_role("button", name="Compare and choose")
     expect(choose).to_be_visible(timeout=15_000)
     assert list(CheckIn.objects.filter(owner=person).values_list("score", flat=True)) == [3]
+
+    # Opening it fails on the way (the connection drops): it is still waiting, nothing is lost.
+    context.route(
+        "**/needs/check-in/",
+        lambda route: route.abort() if route.request.method == "POST" else route.continue_(),
+    )
+    choose.click()
+    page.wait_for_timeout(1000)
+    context.unroute("**/needs/check-in/")
+    page.goto(base + "/")
+    choose = page.get_by_role("button", name="Compare and choose")
+    expect(choose).to_be_visible(timeout=15_000)
+    assert len(_rows(_storage(page), "waiting")) == 1
+
     choose.click()
     expect(page.get_by_role("heading", name="Which check-in should stay?")).to_be_visible()
     expect(page.locator("table")).to_contain_text("3 / 10")
     expect(page.locator("table")).to_contain_text("8 / 10")
+    expect(page.locator("table")).to_contain_text("Your note: Slept badly")
     assert_accessible(page)
-    assert not _rows(_storage(page), "waiting")  # the choice is the site's page now, with every rating
+    # Until the server says the choice is saved, the rating still waits on this device.
+    assert len(_rows(_storage(page), "waiting")) == 1
     page.get_by_role("button", name="Keep what I wrote offline").click()
     expect(page.locator(".messages")).to_contain_text("check-in is saved")
-    assert list(CheckIn.objects.filter(owner=person).values_list("score", flat=True)) == [8]
+    _nothing_waits(page)
+    (checkin,) = CheckIn.objects.filter(owner=person)
+    assert checkin.score == 8 and checkin.reveal("note", owner=person) == "Slept badly"
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert CheckIn.objects.filter(owner=person).count() == 1
     assert not errors, errors
 
 
@@ -310,6 +331,13 @@ def test_writing_waits_for_the_same_person_to_log_in_again(page, live_server):
 def test_logging_out_erases_what_waits_and_its_key(page, live_server):
     base = live_server.url
     context = page.context
+    # Headless Chromium has no push service: a subscription that notes its own end stands in for one.
+    page.add_init_script(
+        """if (window.PushManager) PushManager.prototype.getSubscription = function () {
+             return Promise.resolve({unsubscribe: function () {
+               localStorage.setItem("push-unsubscribed", "yes"); return Promise.resolve(true); }});
+           };"""
+    )
     person = make_person("lou@example.com")
     make_need(person, NEED_NAME)
     log_in(page, base, "lou@example.com", PASSWORD)
@@ -330,6 +358,7 @@ def test_logging_out_erases_what_waits_and_its_key(page, live_server):
     dump = _storage(page)
     assert [row for row in dump["idb"] if row["db"] == "attune-offline"] == []
     assert not CheckIn.objects.exists()
+    assert page.evaluate("() => localStorage.getItem('push-unsubscribed')") == "yes"
 
 
 def test_what_waits_can_be_erased_by_hand(page, live_server):
@@ -344,12 +373,68 @@ def test_what_waits_can_be_erased_by_hand(page, live_server):
     page.get_by_label(NEED_NAME).select_option("5")
     page.get_by_role("button", name="Save today’s check-in").click()
     expect(_waiting(page)).to_contain_text("1 piece of writing")
+    # Someone else's writing waits on this device too: erasing by hand leaves it alone.
+    page.evaluate(
+        """() => new Promise((resolve) => {
+          const request = indexedDB.open("attune-offline");
+          request.onsuccess = () => {
+            const tx = request.result.transaction("waiting", "readwrite");
+            tx.objectStore("waiting").put({id: "someone-elses", kind: "reflection", person: "another-tag",
+              writtenAt: Date.now(), status: "waiting", iv: new Uint8Array(12), data: new ArrayBuffer(32)});
+            tx.oncomplete = () => { request.result.close(); resolve(); };
+          };
+        })"""
+    )
     page.get_by_role("button", name="Erase what waits on this device").click()
-    expect(page.locator("[data-offline-note]")).to_have_text("Erased. Nothing waits on this device now.")
-    assert not _rows(_storage(page), "waiting")
+    expect(page.locator("[data-offline-note]")).to_have_text(
+        "Erased. Nothing of yours waits on this device now."
+    )
+    (left,) = _rows(_storage(page), "waiting")
+    assert "person=another-tag" in left["text"]
 
     page.context.set_offline(False)
     page.goto(base + "/")
     expect(page.get_by_role("heading", name="Quick check-in for today")).to_be_visible()
     page.wait_for_load_state("networkidle")
+    assert not CheckIn.objects.exists()
+
+
+def test_a_session_that_ended_takes_its_needs_list_off_the_device_and_its_writing_waits(page, live_server):
+    from django.contrib.sessions.models import Session
+
+    base = live_server.url
+    context = page.context
+    person = make_person("ana@example.com")
+    make_need(person, NEED_NAME)
+    log_in(page, base, "ana@example.com", PASSWORD)
+    _controlled(page)
+    _needs_list_kept(page)
+
+    context.set_offline(True)
+    page.get_by_label(NEED_NAME).select_option("7")
+    page.get_by_role("button", name="Save today’s check-in").click()
+    expect(_waiting(page)).to_contain_text("1 piece of writing")
+
+    # The session ends on the server (it expired, the browser was closed), not by logging out.
+    Session.objects.all().delete()
+    context.set_offline(False)
+    page.goto(base + "/accounts/login/")
+    _until(
+        page,
+        """() => new Promise((resolve) => {
+          const request = indexedDB.open("attune-offline");
+          request.onsuccess = () => {
+            const get = request.result.transaction("kept").objectStore("kept").count();
+            get.onsuccess = () => { request.result.close(); resolve(get.result === 0); };
+          };
+        })""",
+    )
+    assert len(_rows(_storage(page), "waiting")) == 1  # it waits for its writer
+
+    # The offline page names none of her needs and takes no writing for her.
+    page.goto(base + "/offline/")
+    expect(page.get_by_role("heading", name="You’re offline")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_text(NEED_NAME)).to_have_count(0)
+    expect(page.locator('[data-offline-form="reflection"]')).to_be_hidden()
     assert not CheckIn.objects.exists()

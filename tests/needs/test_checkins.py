@@ -217,3 +217,84 @@ def test_check_in_form_handles_any_input(client, alice, needs, score, note, date
         assert checkin.reveal("note", owner=alice) == note.strip()
     if response.status_code == 302:
         assert CheckIn.objects.count() <= 1
+
+
+# --- Notes: a form without a note field keeps the saved note ---------------------------------------------
+
+
+def _quick(need, score, **extra) -> dict:
+    return {
+        "quick": "1",
+        "rating-TOTAL_FORMS": "1",
+        "rating-INITIAL_FORMS": "1",
+        "rating-0-need": str(need.pk),
+        "rating-0-score": str(score),
+        **extra,
+    }
+
+
+def test_a_quick_rating_keeps_the_note_saved_earlier_that_day(client, alice, needs):
+    from needs.services.accounts import local_today
+
+    today = local_today(alice)
+    make_checkin(alice, needs[0], today, 4, "Woke at three, thinking")
+    client.force_login(alice)
+    assert client.post(URL, _quick(needs[0], 7)).status_code == 302
+    assert client.post(URL, _quick(needs[0], 6), headers={"HX-Request": "true"}).status_code == 200
+    (checkin,) = CheckIn.objects.for_user(alice)
+    assert checkin.score == 6 and checkin.reveal("note", owner=alice) == "Woke at three, thinking"
+
+
+def test_the_full_check_in_page_still_edits_and_clears_notes(client, alice, needs):
+    from needs.services.accounts import local_today
+
+    today = local_today(alice).isoformat()
+    make_checkin(alice, needs[0], local_today(alice), 4, "Old note")
+    client.force_login(alice)
+    client.post(URL, rows((needs[0], 5, "New note"), date=today))
+    assert CheckIn.objects.for_user(alice).get().reveal("note", owner=alice) == "New note"
+    client.post(URL, rows((needs[0], 5, ""), date=today))
+    assert CheckIn.objects.for_user(alice).get().reveal("note", owner=alice) == ""
+
+
+def test_keeping_the_offline_rating_keeps_the_note_and_shows_it_escaped(client, alice, needs):
+    from needs.services.accounts import local_today
+
+    today = local_today(alice)
+    make_checkin(alice, needs[0], today, 3, "<b>Slept</b> badly")
+    client.force_login(alice)
+    offline = _quick(needs[0], 8, **{"rating-0-based_on": "", "date": today.isoformat()})
+    response = client.post(URL, offline)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "&lt;b&gt;Slept&lt;/b&gt; badly" in page and "<b>Slept" not in page
+    assert 'name="rating-0-note"' not in page
+    # "Keep what I wrote offline" sends the form shown on the page: the same fields, no note.
+    choice = re.search(r'<form method="post"[^>]*>(.*?)Keep what I wrote offline', page, re.S).group(1)
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', choice))
+    assert client.post(URL, fields).status_code == 302
+    (checkin,) = CheckIn.objects.for_user(alice)
+    assert checkin.score == 8 and checkin.reveal("note", owner=alice) == "<b>Slept</b> badly"
+
+
+def test_keeping_what_was_saved_elsewhere_changes_nothing_and_lets_the_browser_let_go(client, alice, needs):
+    from needs.services.accounts import local_today
+
+    today = local_today(alice)
+    make_checkin(alice, needs[0], today, 3, "Kept note")
+    client.force_login(alice)
+    offline_id = "0f8e4c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b"
+    offline = _quick(
+        needs[0], 8, **{"rating-0-based_on": "", "date": today.isoformat(), "offline_id": offline_id}
+    )
+    page = client.post(URL, offline).content.decode()
+    choice = re.search(
+        r"Keep what I wrote offline</button>\s*</form>\s*<form[^>]*>(.*?)</form>", page, re.S
+    ).group(1)
+    assert "Keep what was saved elsewhere" in choice
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', choice))
+    response = client.post(URL, fields, follow=True)
+    assert "Nothing changed" in response.content.decode()
+    (checkin,) = CheckIn.objects.for_user(alice)
+    assert checkin.score == 3 and checkin.reveal("note", owner=alice) == "Kept note"
+    assert client.get(reverse("offline_state")).json()["sent"] == [offline_id]
