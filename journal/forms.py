@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 
-from journal.models import PersonalPrompt, Prompt, Reflection, Reminder, Step
+from journal.models import Channel, PersonalPrompt, Prompt, Reflection, Reminder, Step
 from journal.services.push import is_push_service, valid_key
 from needs.forms.fields import LongText, past_or_today, without_maxlength
 from needs.models.needs import Category, CategoryGroup, Need, by_category
@@ -214,7 +214,27 @@ class ReminderForm(forms.ModelForm):
         for name in CHANNEL_FIELDS:
             if name in self.fields and not data.get(name):
                 data[name] = getattr(self.instance, name)
+        # Without push on this server the channels aren't on the page: turning a reminder on is choosing its
+        # email again, after an unsubscribe left it for devices only.
+        turned_on = [
+            kind
+            for kind in ("daily", "weekly")
+            if data.get(f"{kind}_enabled") and f"{kind}_enabled" in self.changed_data
+        ]
+        for kind in ("daily", "weekly", "check_back"):
+            name = f"{kind}_channel"
+            chosen_again = kind in turned_on or (kind == "check_back" and turned_on)
+            if name not in self.fields and getattr(self.instance, f"{kind}_email_stopped") and chosen_again:
+                data[name] = Channel.EMAIL
         return data
+
+    def _post_clean(self):
+        # A channel chosen in clean() for a field not on the page is for settings_save, not the model form.
+        chosen = {
+            name: self.cleaned_data.pop(name, None) for name in CHANNEL_FIELDS if name not in self.fields
+        }
+        super()._post_clean()
+        self.cleaned_data.update({name: value for name, value in chosen.items() if value is not None})
 
 
 class PushSubscriptionForm(forms.Form):

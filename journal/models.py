@@ -272,12 +272,24 @@ class Reminder(OwnedModel):
     check_back_channel = models.CharField(
         "send a pause plan's check-back by", max_length=8, choices=Channel.choices, default=Channel.EMAIL
     )
+    # Set when the person unsubscribed from a kind's email while it went to their devices: it then comes to
+    # their devices only, with no email when no device takes it. Cleared when they choose email again.
+    daily_email_stopped = models.BooleanField(default=False)
+    weekly_email_stopped = models.BooleanField(default=False)
+    check_back_email_stopped = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["owner"], name="reminder_one_per_person")]
 
     def __str__(self) -> str:
         return "reminder settings"
+
+    def save(self, *args, **kwargs):
+        # Email chosen (alone or with push) is email wanted: a stop from an earlier unsubscribe no longer holds.
+        for kind in ("daily", "weekly", "check_back"):
+            if getattr(self, f"{kind}_channel") != Channel.PUSH:
+                setattr(self, f"{kind}_email_stopped", False)
+        super().save(*args, **kwargs)
 
 
 class ReminderSent(OwnedModel):

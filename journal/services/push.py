@@ -21,6 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
 
 from journal.models import PushSubscription
 
@@ -33,13 +35,18 @@ KINDS = ("daily", "weekly", "pause_check_back", "test")
 TTL_SECONDS = {"daily": 3 * 3600, "weekly": 12 * 3600, "pause_check_back": 12 * 3600, "test": 10 * 60}
 
 # The push services browsers use. Subscribing is limited to them so a crafted subscription cannot make the
-# server post to an address of someone's choosing (an internal service, say).
-PUSH_SERVICE_DOMAINS = (
-    "googleapis.com",  # Chrome, Edge on Android, Samsung Internet, Opera, Brave (Firebase Cloud Messaging)
-    "mozilla.com",  # Firefox
-    "push.apple.com",  # Safari on macOS, iOS and iPadOS
-    "notify.windows.com",  # Edge on Windows
+# server post to an address of someone's choosing (an internal service, say). Exact hosts only.
+PUSH_SERVICE_HOSTS = (
+    "fcm.googleapis.com",  # Chrome, Edge on Android, Samsung Internet, Opera, Brave (Firebase Cloud Messaging)
+    "updates.push.services.mozilla.com",  # Firefox
+    "web.push.apple.com",  # Safari on macOS, iOS and iPadOS
 )
+# Edge on Windows (Windows Push Notification Services) gives each device a host under this domain.
+PUSH_SERVICE_PARENT_DOMAINS = ("notify.windows.com",)
+
+# Characters no push service's endpoint has, and which URL parsers disagree about (a backslash before an "@"
+# is the host for one parser and part of the user name for another).
+_UNSAFE_CHARACTERS = re.compile(r"[\\@\s\x00-\x1f\x7f]")
 
 TIMEOUT_SECONDS = 10
 
@@ -54,11 +61,38 @@ def public_key() -> str:
 
 
 def is_push_service(endpoint: str) -> bool:
-    parts = urlsplit(endpoint)
+    """True for an https address at a browser's push service, read the same by every parser on the way.
+
+    No user name, password or port, nothing a parser could read as a different host: `urlsplit` and urllib3
+    (which requests sends with) must agree on the host, and it must be one of the push services exactly.
+    """
+    if not isinstance(endpoint, str) or not endpoint.isascii() or _UNSAFE_CHARACTERS.search(endpoint):
+        return False
+    try:
+        parts = urlsplit(endpoint)
+        sent_to = parse_url(endpoint)
+    except (ValueError, LocationParseError):
+        return False
     host = (parts.hostname or "").lower()
-    return parts.scheme == "https" and any(
-        host == domain or host.endswith("." + domain) for domain in PUSH_SERVICE_DOMAINS
+    if parts.scheme != "https" or ":" in parts.netloc or parts.username is not None:
+        return False
+    if (sent_to.host or "").lower() != host or sent_to.auth is not None or sent_to.port is not None:
+        return False
+    return host in PUSH_SERVICE_HOSTS or any(
+        host.endswith("." + domain) for domain in PUSH_SERVICE_PARENT_DOMAINS
     )
+
+
+class _NoRedirects(requests.Session):
+    """A push service answers a notification itself: a redirect to elsewhere is a failure, never followed."""
+
+    def request(self, *args, **kwargs):
+        kwargs["allow_redirects"] = False
+        return super().request(*args, **kwargs)
+
+
+# What the send path checks each saved endpoint with (tests point it at a stand-in push service too).
+sendable = is_push_service
 
 
 def valid_key(value: str, length: int, first: int | None = None) -> bool:
@@ -142,8 +176,15 @@ def push_send(*, user, kind: str) -> int:
     vapid = _vapid()
     payload = json.dumps({"kind": kind})
     delivered = 0
-    with requests.Session() as session:
+    with _NoRedirects() as session:
         for device in devices:
+            if not sendable(device.endpoint):
+                # Saved before the check was as strict as it is now: forgotten, never posted to.
+                PushSubscription.objects.filter(pk=device.pk).delete()
+                logger.warning(
+                    "Push device %s of person %s is not at a push service; removed", device.pk, user.pk
+                )
+                continue
             try:
                 webpush(
                     subscription_info={

@@ -98,32 +98,41 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
 
 
 def reminders_unsubscribe(*, user, kind: str) -> None:
-    """Stop one kind of reminder email ("daily", "weekly") or "all" of them.
+    """Stop one kind of reminder email ("daily", "weekly") or "all" of them, check-backs included.
 
-    A reminder that also goes to the person's devices keeps going there; only its email stops.
+    A reminder that also goes to the person's devices keeps going there, and only there: no email comes for
+    it again, not even when no device takes it, until they choose email for it again in settings.
     """
     reminder = Reminder.objects.filter(owner=user).first()
     if reminder is None:
         return
     kinds = {"daily": ["daily"], "weekly": ["weekly"], "all": ["daily", "weekly", "check_back"]}[kind]
     for name in kinds:
-        if getattr(reminder, f"{name}_channel") == Channel.BOTH:
-            setattr(reminder, f"{name}_channel", Channel.PUSH)
-        elif name != "check_back":
+        if name != "check_back" and getattr(reminder, f"{name}_channel") == Channel.EMAIL:
             setattr(reminder, f"{name}_enabled", False)
+    for name in kinds:
+        by_email_only = getattr(reminder, f"{name}_channel") == Channel.EMAIL
+        if name == "check_back" and by_email_only and not (reminder.daily_enabled or reminder.weekly_enabled):
+            continue  # with every reminder off, no check-back is sent at all
+        if name == "check_back" or not by_email_only:
+            setattr(reminder, f"{name}_channel", Channel.PUSH)
+            setattr(reminder, f"{name}_email_stopped", True)
     reminder.save()
 
 
-def deliver(*, user, channel: str, kind: str, email: Callable[[], EmailMessage]) -> bool:
-    """Send one reminder by the channel the person chose; True if it reached them at all.
+def deliver(
+    *, user, channel: str, kind: str, email: Callable[[], EmailMessage], email_stopped: bool = False
+) -> bool:
+    """Send one reminder by the channel the person chose; True when it is done (False: try again next run).
 
     Push is tried first; a reminder meant for push only still comes by email when no device took it (push
-    is off on this server, no device is set up, or every device failed), so turning push on never loses one.
+    is off on this server, no device is set up, or every device failed), so turning push on never loses one —
+    unless the person unsubscribed from its email (`email_stopped`): then it is done without one.
     """
     pushed = 0
     if channel in (Channel.PUSH, Channel.BOTH) and push_enabled():
         pushed = push_send(user=user, kind=kind)
-    if channel == Channel.PUSH and pushed:
+    if channel == Channel.PUSH and (pushed or email_stopped):
         return True
     try:
         email().send()
@@ -177,13 +186,15 @@ def send_pause_plan_check_backs(now: dt.datetime) -> int:
                 reminded_on=local_today
             ):
                 continue  # another runner claimed it
-            if not deliver(
+            release = lambda plan=plan: PausePlan.objects.filter(pk=plan.pk).update(reminded_on=None)  # noqa: E731
+            if not _deliver_or_release(
+                release,
                 user=reminder.owner,
                 channel=reminder.check_back_channel,
                 kind="pause_check_back",
                 email=lambda plan=plan, reminder=reminder: build_check_back_email(reminder, plan),
+                email_stopped=reminder.check_back_email_stopped,
             ):
-                PausePlan.objects.filter(pk=plan.pk).update(reminded_on=None)
                 continue
             sent += 1
     return sent
@@ -203,6 +214,26 @@ def build_check_back_email(reminder: Reminder, plan: PausePlan) -> EmailMessage:
     return message
 
 
+def _deliver_or_release(release: Callable[[], object], *, user, kind: str, **how) -> bool:
+    """`deliver`, and when nothing reached the person, `release` their claim so the next run tries again.
+
+    One person's unexpected error (a database error, say) is logged with ids only — its text could quote a
+    device's address — and the run goes on to everyone else.
+    """
+    try:
+        if deliver(user=user, kind=kind, **how):
+            return True
+    except Exception as error:  # noqa: BLE001 - one person's failure must not stop everyone else's reminders
+        logger.error("Reminder (%s) for person %s failed: %s", kind, user.pk, type(error).__name__)
+    try:
+        release()
+    except Exception as error:  # noqa: BLE001 - as above
+        logger.error(
+            "Reminder (%s) claim for person %s not released: %s", kind, user.pk, type(error).__name__
+        )
+    return False
+
+
 def send_due(now: dt.datetime) -> int:
     """Send every reminder due at `now`, each at most once. Returns how many were sent."""
     sent = send_pause_plan_check_backs(now)
@@ -214,12 +245,14 @@ def send_due(now: dt.datetime) -> int:
                 )
         except IntegrityError:
             continue  # already sent, or another runner is sending it right now
-        channel = due.reminder.daily_channel if due.kind == "daily" else due.reminder.weekly_channel
-        if not deliver(
-            user=due.reminder.owner, channel=channel, kind=due.kind, email=lambda due=due: build_email(due)
+        if not _deliver_or_release(
+            claim.delete,
+            user=due.reminder.owner,
+            channel=getattr(due.reminder, f"{due.kind}_channel"),
+            kind=due.kind,
+            email=lambda due=due: build_email(due),
+            email_stopped=getattr(due.reminder, f"{due.kind}_email_stopped"),
         ):
-            # Nothing reached the person: free the claim so the next run can try again.
-            claim.delete()
             continue
         sent += 1
     return sent

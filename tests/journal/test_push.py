@@ -86,6 +86,7 @@ class PushService:
     def __init__(self):
         self.received: list[dict] = []
         self.status: dict[str, int] = {}
+        self.redirect: dict[str, str] = {}
         service = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -98,7 +99,11 @@ class PushService:
                         "body": body,
                     }
                 )
-                self.send_response(service.status.get(self.path, 201))
+                if self.path in service.redirect:
+                    self.send_response(307)
+                    self.send_header("Location", service.redirect[self.path])
+                else:
+                    self.send_response(service.status.get(self.path, 201))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -114,8 +119,20 @@ class PushService:
 
 
 @pytest.fixture
-def push_service():
+def push_service(monkeypatch):
     service = PushService()
+    # The stand-in is plain http on a port, which no real push service is: the send path lets its exact
+    # address through and checks everything else as it always does.
+    real_check = push.is_push_service
+    monkeypatch.setattr(
+        push,
+        "sendable",
+        lambda endpoint: (
+            (endpoint.startswith(service.url + "/") and "\\" not in endpoint and "@" not in endpoint)
+            or real_check(endpoint)
+        ),
+        raising=False,
+    )
     service.thread.start()
     yield service
     service.server.shutdown()
@@ -304,6 +321,149 @@ def test_one_click_unsubscribe_still_turns_off_an_email_only_reminder(client, al
     assert Reminder.objects.get(owner=alice).daily_enabled is False
 
 
+def test_a_saved_endpoint_that_is_not_at_a_push_service_is_never_posted_to_and_is_removed(
+    alice, vapid, push_service, caplog
+):
+    phone = subscribe(alice, push_service, "phone")
+    # Saved before the check was strict: urlsplit reads fcm.googleapis.com, requests would post to the stand-in.
+    crafted = PushSubscription.objects.create(
+        owner=alice,
+        endpoint=f"{push_service.url}\\@fcm.googleapis.com/fcm/send/x",
+        p256dh=phone.p256dh,
+        auth=phone.auth,
+        device_label="Chrome on Android",
+    )
+    with caplog.at_level(logging.DEBUG):
+        assert push_send(user=alice, kind="test") == 1
+    assert [request["path"] for request in push_service.received] == ["/phone"]
+    assert not PushSubscription.objects.filter(pk=crafted.pk).exists()
+    assert str(crafted.pk) in caplog.text and push_service.url not in caplog.text
+
+
+def test_a_redirect_from_the_push_service_is_not_followed(alice, vapid, push_service, caplog):
+    subscribe(alice, push_service, "hop")
+    push_service.redirect["/hop"] = f"{push_service.url}/landing"
+    with caplog.at_level(logging.DEBUG):
+        assert push_send(user=alice, kind="test") == 0
+    assert [request["path"] for request in push_service.received] == ["/hop"]
+    assert push_service.to("/landing") == []
+    assert "failed with status 307" in caplog.text and "landing" not in caplog.text
+
+
+def due_check_back(user) -> PausePlan:
+    plan = PausePlan(
+        owner=user, relationship=make_relationship(user, "Sam"), check_back_on=dt.date(2026, 6, 10)
+    )
+    plan.seal("what_must_change", "time together", owner=user)
+    plan.save()
+    return plan
+
+
+def test_after_one_click_unsubscribe_a_reminder_sent_both_ways_never_falls_back_to_email(
+    client, alice, vapid, push_service
+):
+    remind(alice, "UTC", dt.time(9, 0), channel=Channel.BOTH)
+    subscribe(alice, push_service, "phone")
+    response = client.post(
+        reverse("journal:unsubscribe", args=[unsubscribe_token(alice.pk, "daily")]),
+        {"List-Unsubscribe": "One-Click"},  # RFC 8058, as a mail client sends it
+    )
+    assert response.status_code == 200
+    push_service.status["/phone"] = 410  # the phone is gone: no device takes the next one
+
+    send_due(dt.datetime(2026, 6, 10, 9, 0, tzinfo=dt.UTC))
+    assert len(push_service.to("/phone")) == 1
+    assert mail.outbox == []  # she unsubscribed: no email, not even as the fallback
+    assert ReminderSent.objects.filter(owner=alice).count() == 1  # done, not retried every minute
+    for minute in range(1, 5):
+        send_due(dt.datetime(2026, 6, 10, 9, minute, tzinfo=dt.UTC))
+    assert mail.outbox == []
+
+    # She chooses email again in settings: it comes again.
+    client.force_login(alice)
+    data = {
+        "profile-time_zone": "UTC",
+        "profile-day_ends_at": "04:00",
+        "profile-low_score_threshold": "4",
+        "profile-colour_mode": "auto",
+        "reminder-daily_enabled": "on",
+        "reminder-daily_time": "09:00",
+        "reminder-daily_channel": "email",
+        "reminder-weekly_day": "6",
+        "reminder-weekly_time": "18:00",
+    }
+    assert client.post(reverse("journal:settings"), data).status_code == 302
+    assert Reminder.objects.get(owner=alice).daily_email_stopped is False
+    send_due(dt.datetime(2026, 6, 11, 9, 0, tzinfo=dt.UTC))
+    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+
+
+def test_a_push_only_reminder_whose_fallback_email_was_unsubscribed_sends_no_more_email(alice, vapid):
+    remind(alice, "UTC", dt.time(9, 0), channel=Channel.PUSH)  # no device: it has been coming by email
+    send_due(dt.datetime(2026, 6, 10, 9, 0, tzinfo=dt.UTC))
+    assert len(mail.outbox) == 1
+    reminders_unsubscribe(user=alice, kind="daily")
+    send_due(dt.datetime(2026, 6, 11, 9, 0, tzinfo=dt.UTC))
+    assert len(mail.outbox) == 1
+    # Only its email stopped: the reminder stays on for the devices she may set up.
+    reminder = Reminder.objects.get(owner=alice)
+    assert (reminder.daily_enabled, reminder.daily_channel) == (True, Channel.PUSH)
+
+
+def test_unsubscribing_from_all_emails_stops_check_back_emails_too(client, alice, vapid, push_service):
+    remind(alice, "UTC", dt.time(9, 0), channel=Channel.BOTH)
+    Reminder.objects.filter(owner=alice).update(check_back_channel=Channel.EMAIL)
+    phone = subscribe(alice, push_service, "phone")
+    plan = due_check_back(alice)
+    response = client.post(
+        reverse("journal:unsubscribe", args=[unsubscribe_token(alice.pk, "all")]),
+        {"List-Unsubscribe": "One-Click"},
+    )
+    assert response.status_code == 200
+
+    send_due(dt.datetime(2026, 6, 10, 9, 0, tzinfo=dt.UTC))
+    assert mail.outbox == []
+    # Her daily reminder and the check-back still reach her phone, the only place she still gets them.
+    assert sorted(phone.decrypt(r["body"])["kind"] for r in push_service.received) == [
+        "daily",
+        "pause_check_back",
+    ]
+    assert PausePlan.objects.get(pk=plan.pk).reminded_on == dt.date(2026, 6, 10)
+
+
+def test_unsubscribing_from_all_emails_with_email_only_reminders_turns_them_off_as_before(client, alice):
+    remind(alice, "UTC", dt.time(9, 0), channel=Channel.EMAIL, weekly_enabled=True)
+    due_check_back(alice)
+    client.post(
+        reverse("journal:unsubscribe", args=[unsubscribe_token(alice.pk, "all")]),
+        {"List-Unsubscribe": "One-Click"},
+    )
+    reminder = Reminder.objects.get(owner=alice)
+    assert (reminder.daily_enabled, reminder.weekly_enabled) == (False, False)
+    send_due(dt.datetime(2026, 6, 10, 9, 0, tzinfo=dt.UTC))
+    assert mail.outbox == []
+
+
+def test_without_push_on_the_server_turning_a_reminder_on_again_chooses_its_email(client, alice, settings):
+    settings.ATTUNE_VAPID_PRIVATE_KEY = settings.ATTUNE_VAPID_PUBLIC_KEY = ""
+    remind(alice, "UTC", dt.time(9, 0), channel=Channel.PUSH)
+    Reminder.objects.filter(owner=alice).update(daily_enabled=False, daily_email_stopped=True)
+    client.force_login(alice)
+    data = {
+        "profile-time_zone": "UTC",
+        "profile-day_ends_at": "04:00",
+        "profile-low_score_threshold": "4",
+        "profile-colour_mode": "auto",
+        "reminder-daily_enabled": "on",
+        "reminder-daily_time": "09:00",
+        "reminder-weekly_day": "6",
+        "reminder-weekly_time": "18:00",
+    }
+    assert client.post(reverse("journal:settings"), data).status_code == 302
+    send_due(dt.datetime(2026, 6, 10, 9, 0, tzinfo=dt.UTC))
+    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+
+
 # --- The settings page and its device list ----------------------------------------------------------
 
 
@@ -336,6 +496,17 @@ def test_a_browser_turns_notifications_on_and_its_device_is_listed_without_its_e
     [
         ({"endpoint": "http://127.0.0.1:8000/internal"}, "push service"),
         ({"endpoint": "https://attacker.example.net/collect"}, "push service"),
+        # Hosts urlsplit and requests (urllib3) read differently: requests would post to the first host.
+        ({"endpoint": "https://evil.example.net\\@fcm.googleapis.com/fcm/send/x"}, "push service"),
+        (
+            {"endpoint": "https://127.0.0.1:8000\\@updates.push.services.mozilla.com/wpush/v2/x"},
+            "push service",
+        ),
+        ({"endpoint": "https://someone@fcm.googleapis.com/fcm/send/x"}, "push service"),
+        ({"endpoint": "https://fcm.googleapis.com:8443/fcm/send/x"}, "push service"),
+        # Other hosts under a push service's domain are not push services (storage.googleapis.com serves files).
+        ({"endpoint": "https://storage.googleapis.com/bucket/x"}, "push service"),
+        ({"endpoint": "https://fcm.googleapis.com.evil.example.net/x"}, "push service"),
         ({"keys": {"p256dh": "short", "auth": "AAAAAAAAAAAAAAAAAAAAAA"}}, "key"),
         ({"keys": {}}, "required"),
     ],
@@ -446,6 +617,31 @@ def test_without_push_on_the_server_the_page_says_so_and_keeps_the_saved_choice(
 
 
 # --- Pieces -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "accepted"),
+    [
+        ("https://fcm.googleapis.com/fcm/send/abc:def", True),
+        ("https://updates.push.services.mozilla.com/wpush/v2/gAAAA", True),
+        ("https://web.push.apple.com/QGuQyavXutnMH", True),
+        ("https://wns2-by3p.notify.windows.com/w/?token=BQYAAAB", True),
+        ("https://FCM.googleapis.com/fcm/send/abc", True),
+        ("http://fcm.googleapis.com/fcm/send/abc", False),
+        ("https://evil.example.net\\@fcm.googleapis.com/x", False),
+        ("https://evil.example.net%5C@fcm.googleapis.com/x", False),
+        ("https://fcm.googleapis.com:443/x", False),
+        ("https://a:b@fcm.googleapis.com/x", False),
+        ("https://fcm.googleapis.com/x\tmore", False),
+        ("https://fcm.googleapis.com\x00.evil.example.net/x", False),
+        ("https://fcm.googleapis.com./x", False),
+        ("https://notify.windows.com.evil.example.net/x", False),
+        ("https://android.googleapis.com/gcm/send/x", False),
+        ("https://push.apple.com/x", False),
+    ],
+)
+def test_only_the_push_services_exact_hosts_pass(endpoint, accepted):
+    assert push.is_push_service(endpoint) is accepted
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 import base64
 import datetime as dt
 import json
+import logging
 import threading
 import zoneinfo
 
@@ -10,10 +11,11 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.urls import reverse
 
 from journal.models import Reminder, ReminderSent
+from journal.services import reminders
 from journal.services.reminders import send_due, unsubscribe_token
 from tests.factories import make_checkin, make_need, make_reflection
 
@@ -162,3 +164,29 @@ def test_send_reminders_command_sends_what_is_due_now(alice, capsys):
     call_command("send_reminders")  # the next minute's run sends nothing more
     assert capsys.readouterr().out.splitlines() == ["Sent 1 reminder(s).", "Sent 0 reminder(s)."]
     assert len(mail.outbox) == 1
+
+
+def test_one_persons_unexpected_error_is_logged_with_ids_only_and_the_run_goes_on(
+    alice, bob, monkeypatch, caplog
+):
+    remind(alice, "UTC", dt.time(9, 0))
+    remind(bob, "UTC", dt.time(9, 0))
+    deliver = reminders.deliver
+
+    def failing_for_alice(*, user, **how):
+        if user == alice:
+            raise DatabaseError("https://fcm.googleapis.com/fcm/send/alices-private-endpoint")
+        return deliver(user=user, **how)
+
+    monkeypatch.setattr(reminders, "deliver", failing_for_alice)
+    now = dt.datetime(2026, 6, 10, 9, 0, tzinfo=dt.UTC)
+    with caplog.at_level(logging.DEBUG):
+        assert send_due(now) == 1
+    assert [m.to for m in mail.outbox] == [["bob@example.com"]]
+    assert not ReminderSent.objects.filter(owner=alice).exists()  # her claim is free for the next run
+    assert f"person {alice.pk} failed: DatabaseError" in caplog.text
+    assert "alices-private-endpoint" not in caplog.text and "Traceback" not in caplog.text
+
+    monkeypatch.setattr(reminders, "deliver", deliver)
+    assert send_due(now + dt.timedelta(minutes=1)) == 1
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.com", "bob@example.com"]
