@@ -24,8 +24,7 @@ from django.views.decorators.http import require_safe
 
 from journal.models import Reflection
 from needs.services.accounts import local_today, profile_for
-from needs.services.checkins import quick_checkin
-from needs.views.checkins import OFFLINE_ID, OFFLINE_SENT_KEY
+from needs.services.checkins import OFFLINE_ID, OFFLINE_SENT_KEY, quick_checkin
 
 SW_TEMPLATE = "offline/sw.js"
 OFFLINE_TEMPLATE = "offline/offline_page.html"

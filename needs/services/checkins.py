@@ -4,6 +4,7 @@ needs wheel, the home page's quick check-in and the "stayed low" rule."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from operator import itemgetter
@@ -16,6 +17,12 @@ from needs.models.needs import CheckIn, Need, by_category
 from needs.services.derived import checkins_changed
 
 # --- Check-ins ------------------------------------------------------------------------------------
+
+# Writing kept offline and sent as an ordinary form names itself (`offline_id`, a random id the browser made);
+# once saved, the session remembers it under this key and the next /offline/state/ tells that browser it may
+# let go of it.
+OFFLINE_SENT_KEY = "offline_sent"
+OFFLINE_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 @transaction.atomic

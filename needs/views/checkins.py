@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,8 @@ from needs.models.needs import Category, CheckIn, Need, by_category
 from needs.privacy.crypto import reveal_each
 from needs.services.accounts import local_today
 from needs.services.checkins import (
+    OFFLINE_ID,
+    OFFLINE_SENT_KEY,
     checkin_delete,
     checkin_update,
     checkins_changed_elsewhere,
@@ -128,12 +129,6 @@ def _based_on(data, formset) -> dict:
         need = form.cleaned_data["need"]
         based_on[need.pk] = int(value) if value.isdigit() else None
     return based_on
-
-
-# Writing kept offline and sent as an ordinary form names itself (`offline_id`, a random id the browser made);
-# once saved here, the next /offline/state/ tells that browser it may let go of it.
-OFFLINE_SENT_KEY = "offline_sent"
-OFFLINE_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 def offline_id(request) -> str | None:
