@@ -1,6 +1,9 @@
 """Small helpers that build owned data for tests, through the same code paths the app uses."""
 
 import datetime as dt
+import threading
+
+from django.db import connection
 
 from needs.models.needs import Category, CheckIn, Need
 from needs.services.derived import checkins_changed, checkins_rebuild
@@ -181,3 +184,27 @@ def make_import_job(user, *, reason: str = "title: too long"):
     report.refuse("reflections", 3, reason)
     ImportJob.objects.filter(pk=job.pk).update(report=sealed_report(job, report))
     return job
+
+
+def at_the_same_moment(call, *, times: int = 2) -> list:
+    """`call()` in `times` threads released together (as cron on several machines), each on its own database
+    connection: their results. An exception in any thread fails the test."""
+    barrier = threading.Barrier(times)
+    results, errors = [], []
+
+    def runner():
+        try:
+            barrier.wait()
+            results.append(call())
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors, errors
+    return results

@@ -4,7 +4,6 @@ import base64
 import datetime as dt
 import json
 import logging
-import threading
 import zoneinfo
 
 import pytest
@@ -17,7 +16,7 @@ from django.urls import reverse
 from journal.models import Reminder, ReminderSent
 from journal.services import reminders
 from journal.services.reminders import send_due, unsubscribe_token
-from tests.factories import make_checkin, make_need, make_reflection
+from tests.factories import at_the_same_moment, make_checkin, make_need, make_reflection
 
 pytestmark = pytest.mark.django_db
 
@@ -98,24 +97,7 @@ def test_two_runners_at_the_same_moment_send_one_email(alice, bob):
     remind(alice, "UTC", dt.time(9, 0))
     remind(bob, "UTC", dt.time(9, 0))
     now = dt.datetime(2026, 6, 10, 9, 0, 30, tzinfo=dt.UTC)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def runner():
-        try:
-            barrier.wait()
-            results.append(send_due(now))
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert not errors
+    results = at_the_same_moment(lambda: send_due(now))
     assert sorted(results) in ([0, 2], [1, 1])
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.com", "bob@example.com"]
     assert ReminderSent.objects.count() == 2
