@@ -11,6 +11,7 @@ import secrets
 from email.utils import parseaddr
 
 import dj_database_url
+import urllib3  # noqa: F401 - imported before LOGGING is applied: see the "urllib3" logger there
 from django.utils.csp import CSP
 
 from config.env import (
@@ -343,7 +344,8 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # At DEBUG level urllib3 logs each request's full address; a push endpoint is a device's private address.
-        "urllib3": {"level": "WARNING"},
+        # (urllib3 is imported above, so that this replaces the handler it adds to its logger on import.)
+        "urllib3": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 ADMINS = []

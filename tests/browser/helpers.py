@@ -3,6 +3,7 @@
 import re
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 AXE_OPTIONS = {
     "resultTypes": ["violations"],
@@ -54,5 +55,8 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
 
 
 def log_out(page) -> None:
+    """Log out from the account menu and wait until the signed-out page shows: the page first erases what waits
+    on the device, then sends the form, so the click returns before the log-out has happened."""
     page.locator("summary", has_text="Account").click()
     page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")).to_be_visible()
