@@ -79,7 +79,17 @@ SHAPE = {
             VALUE,
         ),  # fmt: skip
         "reminders": dict.fromkeys(
-            ("daily_enabled", "daily_time", "weekly_enabled", "weekly_day", "weekly_time"), VALUE
+            (
+                "daily_enabled",
+                "daily_time",
+                "weekly_enabled",
+                "weekly_day",
+                "weekly_time",
+                "daily_channel",
+                "weekly_channel",
+                "check_back_channel",
+            ),
+            VALUE,
         ),
     },
     "needs": [

@@ -100,6 +100,9 @@ def _head(user, date_from, date_to) -> dict:
             "weekly_enabled": reminder.weekly_enabled,
             "weekly_day": reminder.weekly_day,
             "weekly_time": reminder.weekly_time.strftime("%H:%M"),
+            "daily_channel": reminder.daily_channel,
+            "weekly_channel": reminder.weekly_channel,
+            "check_back_channel": reminder.check_back_channel,
         }
         if reminder
         else None,

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
-from journal.forms import PersonalPromptForm, ReflectionForm, ReminderForm
+from journal.forms import CHANNEL_FIELDS, PersonalPromptForm, ReflectionForm, ReminderForm
 from journal.models import Prompt, Reflection
 from journal.portability.checks import (
     MAX_BYTES,
@@ -61,6 +61,7 @@ from journal.portability.records import (
 )
 from journal.services.derived import derived_rebuild
 from journal.services.prompts import personal_prompt_save
+from journal.services.push import push_enabled
 from journal.services.search_index import index_add
 from journal.services.settings import reminder_for, settings_save
 from needs.forms.accounts import ProfileSettingsForm
@@ -212,7 +213,10 @@ def _settings(user, settings, report: Report) -> None:
     if isinstance(reminders, dict):
         values = {k: reminders.get(k) for k in ("daily_time", "weekly_day", "weekly_time")}
         values |= {k: "on" for k in ("daily_enabled", "weekly_enabled") if reminders.get(k)}
-        form = ReminderForm(form_data(values), instance=reminder_for(user))
+        # How each kind is sent (files from before push lack it: the saved choice stays). A server without push
+        # keeps every reminder an email, as its settings page does.
+        values |= {k: reminders[k] for k in CHANNEL_FIELDS if k in reminders}
+        form = ReminderForm(form_data(values), instance=reminder_for(user), push_available=push_enabled())
         if form.is_valid():
             settings_save(user=user, reminders=form.cleaned_data)
         else:

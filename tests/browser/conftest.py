@@ -7,6 +7,7 @@ or failed sub-resource fails the test.
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 
+from tests.browser.helpers import watch_errors
 from tests.conftest import ensure_static_collected
 
 
@@ -27,27 +28,7 @@ def _static_files_as_in_production():
 @pytest.fixture
 def page(page, live_server):
     """A page that records console errors; any CSP violation fails the test at the end."""
-    errors: list[str] = []
-    # "Failed to load resource" repeats what the response listener below already records (and would
-    # flag the deliberate 403 of a recovered CSRF failure page).
-    page.on(
-        "console",
-        lambda message: (
-            errors.append(message.text)
-            if message.type == "error" and not message.text.startswith("Failed to load resource")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "response",
-        lambda response: (
-            errors.append(f"{response.status} {response.url}")
-            if response.status >= 400 and response.request.resource_type != "document"
-            else None
-        ),
-    )
-    page.set_default_timeout(10_000)
+    errors = watch_errors(page)
     page.base_url = live_server.url
     yield page
     csp = [error for error in errors if "Content Security Policy" in error or "Refused to" in error]

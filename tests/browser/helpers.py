@@ -34,6 +34,37 @@ def assert_accessible(page, *, modes: tuple[str, ...] = ("light", "dark")) -> No
     page.emulate_media(color_scheme="light")
 
 
+def watch_errors(page, *, expected=()) -> list[str]:
+    """Record the page's console errors, uncaught exceptions and failed sub-resources (CSP reports are console
+    errors). `expected` lists (path ending, status) answers a test provokes on purpose."""
+    errors: list[str] = []
+    # "Failed to load resource" repeats what the response listener below already records (and would
+    # flag the deliberate 403 of a recovered CSRF failure page).
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not message.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "response",
+        lambda response: (
+            errors.append(f"{response.status} {response.url}")
+            if response.status >= 400
+            and response.request.resource_type != "document"
+            and not any(
+                response.url.endswith(path) and response.status == status for path, status in expected
+            )
+            else None
+        ),
+    )
+    page.set_default_timeout(10_000)
+    return errors
+
+
 def label(text: str) -> re.Pattern:
     """A form label as crispy renders it: required fields end with an asterisk."""
     return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from journal.models import Reflection
 from needs.models.needs import Category, CheckIn
 from needs.services.accounts import local_today
-from tests.browser.helpers import assert_accessible, log_in, log_out
+from tests.browser.helpers import assert_accessible, log_in, log_out, watch_errors
 from tests.conftest import PASSWORD, make_person
 from tests.factories import make_checkin, make_need
 
@@ -64,32 +64,6 @@ DUMP_STORAGE = """async () => {
   }
   return out;
 }"""
-
-
-def _watch(page, *, expected=()):
-    """Record console errors, CSP reports and failed sub-resources, as the shared `page` fixture does."""
-    errors = []
-    page.on(
-        "console",
-        lambda m: (
-            errors.append(m.text)
-            if m.type == "error" and not m.text.startswith("Failed to load resource")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "response",
-        lambda r: (
-            errors.append(f"{r.status} {r.url}")
-            if r.status >= 400
-            and r.request.resource_type != "document"
-            and not any(r.url.endswith(path) and r.status == status for path, status in expected)
-            else None
-        ),
-    )
-    page.set_default_timeout(10_000)
-    return errors
 
 
 def _controlled(page):
@@ -202,7 +176,7 @@ def test_offline_writing_waits_sealed_and_arrives_exactly_once(page, live_server
     # The tab is closed; a new one, still offline, shows what waits.
     page.close()
     second = context.new_page()
-    errors = _watch(second)
+    errors = watch_errors(second)
     second.goto(base + "/")
     expect(second.get_by_role("heading", name="You’re offline")).to_be_visible()
     expect(_waiting(second)).to_contain_text("2 pieces of writing")
@@ -232,7 +206,7 @@ def test_a_rating_changed_elsewhere_meanwhile_comes_back_as_a_choice(context, li
     base = live_server.url
     page = context.new_page()
     # The sending is answered 409 on purpose: the rating was changed elsewhere.
-    errors = _watch(page, expected=[("/needs/check-in/", 409)])
+    errors = watch_errors(page, expected=[("/needs/check-in/", 409)])
     person = make_person("tomas@example.com")
     need = make_need(person, NEED_NAME)
     log_in(page, base, "tomas@example.com", PASSWORD)

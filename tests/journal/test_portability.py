@@ -13,7 +13,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from journal.models import Reflection
+from journal.forms import CHANNEL_FIELDS
+from journal.models import Channel, Reflection, Reminder
 from journal.portability import imports
 from journal.services.reminders import send_due
 from needs.models.needs import CheckIn, Need
@@ -353,3 +354,38 @@ def test_a_pause_plan_the_pause_plan_form_refuses_is_refused_with_its_reason(ali
     assert [r["kind"] for r in report.refused] == ["relationships"]
     assert reason in report.refused[0]["reason"] and "pause plan" in report.refused[0]["reason"]
     assert not PausePlan.objects.exists()
+
+
+@pytest.mark.parametrize("push_on", [True, False])
+def test_how_each_reminder_is_sent_moves_with_the_export(alice, bob, settings, push_on):
+    settings.ATTUNE_VAPID_PRIVATE_KEY = settings.ATTUNE_VAPID_PUBLIC_KEY = "key" if push_on else ""
+    Reminder.objects.create(
+        owner=alice,
+        daily_enabled=True,
+        daily_channel=Channel.PUSH,
+        weekly_channel=Channel.BOTH,
+        check_back_channel=Channel.PUSH,
+    )
+    data = exported(alice)
+    assert {k: data["settings"]["reminders"][k] for k in CHANNEL_FIELDS} == {
+        "daily_channel": "push",
+        "weekly_channel": "both",
+        "check_back_channel": "push",
+    }
+    assert imports.import_data(user=bob, data=data).refused == []
+    reminder = Reminder.objects.for_user(bob).get()
+    assert reminder.daily_enabled
+    # A server without push keeps every reminder an email, as its settings page does.
+    expected = ("push", "both", "push") if push_on else ("email", "email", "email")
+    assert tuple(getattr(reminder, k) for k in CHANNEL_FIELDS) == expected
+
+    # A file from before push (no channels) keeps what is saved; a channel that doesn't exist is refused.
+    del data["settings"]["reminders"]["daily_channel"]
+    data["settings"]["reminders"]["weekly_channel"] = "pigeon"
+    report = imports.import_data(user=bob, data=data)
+    reminder.refresh_from_db()
+    if push_on:
+        assert [r["kind"] for r in report.refused] == ["settings"] and "pigeon" in report.refused[0]["reason"]
+        assert (reminder.daily_channel, reminder.weekly_channel) == ("push", "both")
+    else:
+        assert report.refused == [] and (reminder.daily_channel, reminder.weekly_channel) == ("email", "email")

@@ -342,6 +342,20 @@ def due_check_back(user) -> PausePlan:
     return plan
 
 
+def daily_at_nine(**more) -> dict:
+    """The settings form as posted with a daily reminder at 09:00 UTC."""
+    return {
+        "profile-time_zone": "UTC",
+        "profile-day_ends_at": "04:00",
+        "profile-low_score_threshold": "4",
+        "profile-colour_mode": "auto",
+        "reminder-daily_enabled": "on",
+        "reminder-daily_time": "09:00",
+        "reminder-weekly_day": "6",
+        "reminder-weekly_time": "18:00",
+    } | more
+
+
 def test_after_one_click_unsubscribe_a_reminder_sent_both_ways_never_falls_back_to_email(
     client, alice, vapid, push_service
 ):
@@ -364,18 +378,12 @@ def test_after_one_click_unsubscribe_a_reminder_sent_both_ways_never_falls_back_
 
     # She chooses email again in settings: it comes again.
     client.force_login(alice)
-    data = {
-        "profile-time_zone": "UTC",
-        "profile-day_ends_at": "04:00",
-        "profile-low_score_threshold": "4",
-        "profile-colour_mode": "auto",
-        "reminder-daily_enabled": "on",
-        "reminder-daily_time": "09:00",
-        "reminder-daily_channel": "email",
-        "reminder-weekly_day": "6",
-        "reminder-weekly_time": "18:00",
-    }
-    assert client.post(reverse("journal:settings"), data).status_code == 302
+    assert (
+        client.post(
+            reverse("journal:settings"), daily_at_nine(**{"reminder-daily_channel": "email"})
+        ).status_code
+        == 302
+    )
     assert Reminder.objects.get(owner=alice).daily_email_stopped is False
     send_due(dt.datetime(2026, 6, 11, 9, 0, tzinfo=dt.UTC))
     assert [m.to for m in mail.outbox] == [["alice@example.com"]]
@@ -432,17 +440,7 @@ def test_without_push_on_the_server_turning_a_reminder_on_again_chooses_its_emai
     remind(alice, "UTC", dt.time(9, 0), channel=Channel.PUSH)
     Reminder.objects.filter(owner=alice).update(daily_enabled=False, daily_email_stopped=True)
     client.force_login(alice)
-    data = {
-        "profile-time_zone": "UTC",
-        "profile-day_ends_at": "04:00",
-        "profile-low_score_threshold": "4",
-        "profile-colour_mode": "auto",
-        "reminder-daily_enabled": "on",
-        "reminder-daily_time": "09:00",
-        "reminder-weekly_day": "6",
-        "reminder-weekly_time": "18:00",
-    }
-    assert client.post(reverse("journal:settings"), data).status_code == 302
+    assert client.post(reverse("journal:settings"), daily_at_nine()).status_code == 302
     send_due(dt.datetime(2026, 6, 10, 9, 0, tzinfo=dt.UTC))
     assert [m.to for m in mail.outbox] == [["alice@example.com"]]
 
