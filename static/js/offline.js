@@ -282,7 +282,7 @@
     });
   }
 
-  function keep(form, kind) {
+  function keep(form, kind, message) {
     var person = currentPerson();
     var fields = fieldsOf(form, kind);
     if (!person) {
@@ -301,9 +301,9 @@
       });
     }).then(function () {
       form.reset();
-      announce(kind === "checkin"
+      announce(message || (kind === "checkin"
         ? "Your check-in is kept on this device, sealed. It will be sent when you’re back online."
-        : "Your reflection is kept on this device, sealed. It will be sent when you’re back online.");
+        : "Your reflection is kept on this device, sealed. It will be sent when you’re back online."));
       return render();
     }).then(function () {
       if (navigator.onLine) sendWaiting();
@@ -609,11 +609,64 @@
     var kind = formKind(form);
     if (!kind) return;
     var offlinePage = form.hasAttribute("data-offline-form");
-    if (!offlinePage && navigator.onLine !== false) return; // online: the form goes as always
+    if (!offlinePage && navigator.onLine !== false) {
+      // Online, as far as the browser knows. The quick check-in goes through htmx (its failures are kept
+      // below); a new reflection is sent here first, so a connection that drops on the way keeps it.
+      if (kind === "reflection") {
+        event.preventDefault(); // the page's other listeners (autosave) still see the submit
+        sendOrKeep(form, event.submitter);
+      }
+      return;
+    }
     event.preventDefault();
     event.stopImmediatePropagation();
     keep(form, kind);
   }, true);
+
+  // A new reflection, sent while the browser believes it is online. A connection that fails on the way
+  // (a tunnel, a lift) or an answer that never comes back keeps it sealed here, to go by itself later; its
+  // form key makes sure a copy the server did receive is never saved twice. A session that ended on the way
+  // keeps it too, until the person logs in. Any other answer (something to fix on the form, a comparison)
+  // is the site's own page: the form is then sent as an ordinary form, which shows it with every word.
+  var inFlight = false;
+
+  function sendOrKeep(form, submitter) {
+    if (inFlight) return;
+    inFlight = true;
+    var body = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) { if (typeof value === "string") body.append(name, value); });
+    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
+    var sendNormally = function () {
+      if (submitter && submitter.name) {
+        var carried = el("input");
+        carried.type = "hidden";
+        carried.name = submitter.name;
+        carried.value = submitter.value;
+        form.appendChild(carried);
+      }
+      HTMLFormElement.prototype.submit.call(form);
+    };
+    fetch(form.getAttribute("action") || location.href, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" }
+    }).then(function (response) {
+      var path = pathOf(response.url);
+      if (path.indexOf("/accounts/login/") === 0) {
+        inFlight = false;
+        loginNeeded = true;
+        return keep(form, "reflection", "Your session ended, so your reflection is kept on this device, sealed. Log in and it is sent by itself.");
+      }
+      if (response.redirected && response.ok) {
+        location.assign(response.url); // saved: its page
+        return;
+      }
+      inFlight = false;
+      sendNormally();
+    }, function () {
+      inFlight = false;
+      return keep(form, "reflection", "The connection dropped on the way, so your reflection is kept on this device, sealed. It is sent by itself as soon as Attune can be reached.");
+    });
+  }
 
   // This browser's notifications end with the log-out too (started alongside the erasing, never waited for:
   // the server forgets the device when its push service next answers that it is gone).

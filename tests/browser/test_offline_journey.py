@@ -2,6 +2,7 @@
 wait on the device sealed, and arrive exactly once when the connection returns, for the person who wrote
 them; a rating changed elsewhere meanwhile is shown side by side; logging out erases what waits."""
 
+import re
 import time
 
 import pytest
@@ -412,3 +413,83 @@ def test_a_session_that_ended_takes_its_needs_list_off_the_device_and_its_writin
     expect(page.get_by_text(NEED_NAME)).to_have_count(0)
     expect(page.locator('[data-offline-form="reflection"]')).to_be_hidden()
     assert not CheckIn.objects.exists()
+
+
+def _reflection_written_online(page, base, title):
+    page.goto(base + "/journal/new/")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Your reflection").fill(f"Between two stations. {SECRET_WORD} again.")
+    page.get_by_role("button", name="Save reflection").click()
+
+
+def test_a_reflection_whose_connection_drops_on_the_way_is_kept_then_saved_once(page, live_server):
+    """The browser says it is online, but the request never reaches Attune (a tunnel): nothing is lost."""
+    base = live_server.url
+    person = make_person("jon@example.com")
+    make_need(person, NEED_NAME, category=Category.PHYSICAL)
+    log_in(page, base, "jon@example.com", PASSWORD)
+    _needs_list_kept(page)
+
+    never_arrives = lambda route: route.abort() if route.request.method == "POST" else route.continue_()  # noqa: E731
+    page.route("**/journal/new/", never_arrives)
+    _reflection_written_online(page, base, SECRET_TITLE)
+    expect(page.locator("[data-offline-note]")).to_contain_text("The connection dropped on the way")
+    expect(_waiting(page)).to_contain_text("1 piece of writing is kept on this device")
+    assert page.get_by_label("Your reflection").input_value() == ""
+    assert Reflection.objects.count() == 0
+    dump = _storage(page)
+    for entry in dump["idb"]:
+        assert SECRET_WORD not in entry["text"] and SECRET_TITLE not in entry["text"]
+
+    # Attune can be reached again: the next page sends it, once.
+    page.unroute("**/journal/new/")
+    page.goto(base + "/journal/")
+    _nothing_waits(page)
+    (reflection,) = Reflection.objects.filter(owner=person)
+    reflection.reveal_all(owner=person)
+    assert reflection.plain.title == SECRET_TITLE and SECRET_WORD in reflection.plain.body
+
+
+def test_a_reflection_saved_whose_answer_is_lost_is_not_saved_twice(page, live_server):
+    base = live_server.url
+    person = make_person("kim@example.com")
+    make_need(person, NEED_NAME, category=Category.PHYSICAL)
+    log_in(page, base, "kim@example.com", PASSWORD)
+    _needs_list_kept(page)
+
+    def answer_lost(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        route.fetch()  # Attune saves it ...
+        return route.abort()  # ... and the answer never comes back
+
+    page.route("**/journal/new/", answer_lost, times=1)
+    _reflection_written_online(page, base, SECRET_TITLE)
+    expect(page.locator("[data-offline-note]")).to_contain_text("The connection dropped on the way")
+    # Sent again by itself right away, with the same form key: recognised, not saved a second time.
+    _nothing_waits(page)
+    assert Reflection.objects.filter(owner=person).count() == 1
+
+
+def test_an_ordinary_save_online_still_opens_the_reflection_and_a_refused_form_keeps_its_words(
+    page, live_server
+):
+    base = live_server.url
+    person = make_person("lee@example.com")
+    log_in(page, base, "lee@example.com", PASSWORD)
+    _reflection_written_online(page, base, SECRET_TITLE)
+    expect(page).to_have_url(re.compile(r"/journal/[0-9a-f-]{36}/$"))
+    expect(page.get_by_role("heading", name=SECRET_TITLE)).to_be_visible()
+    assert Reflection.objects.filter(owner=person).count() == 1
+
+    # A title longer than a title may be: the form's own page says so, with every word still there.
+    page.goto(base + "/journal/new/")
+    page.get_by_label("Title").fill("x" * 301)
+    page.get_by_label("Your reflection").fill(f"Kept words. {SECRET_WORD}.")
+    page.evaluate(
+        "() => document.querySelector('#reflection-form [name=title]').removeAttribute('maxlength')"
+    )
+    page.get_by_role("button", name="Save reflection").click()
+    expect(page.locator(".invalid-feedback, .errorlist").first).to_be_visible()
+    assert SECRET_WORD in page.get_by_label("Your reflection").input_value()
+    assert Reflection.objects.filter(owner=person).count() == 1
