@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from journal.models import Reflection, SearchTerm
 from needs.privacy.crypto import search_key_for, text_opener
@@ -208,16 +208,16 @@ def matching(reflections: QuerySet, *, user, query: Query, count: int | None = N
     fingerprints (the (owner, term, reflection) index): it costs what it finds."""
     if count is None or count <= WALK_FROM:
         return reflections.filter(pk__in=matching_ids(user=user, query=query))
-    wanted = _wanted(user, query)
-    # By reflection alone: the outer rows are the person's, and naming the owner would read the table.
-    held = (
-        SearchTerm.objects.filter(reflection_id=OuterRef("pk"), term__in=wanted)
-        .order_by()
-        .values("reflection_id")
-        .annotate(found=Count("*"))
-        .values("found")[:1]
+    # One EXISTS per word, by reflection alone (the outer rows are the person's, and naming the owner would
+    # read the table). The planner then walks the (owner, date) index newest first and stops at the page's
+    # end; a count compared in a subquery instead hid how common the word is, and every reflection was read
+    # and sorted (20 ms instead of 0.6 ms for a word in 3,650 reflections).
+    return reflections.filter(
+        *(
+            Exists(SearchTerm.objects.filter(reflection_id=OuterRef("pk"), term=term))
+            for term in sorted(_wanted(user, query))
+        )
     )
-    return reflections.alias(held=Subquery(held)).filter(held=len(wanted))
 
 
 def matching_count(*, user, query: Query) -> int:
