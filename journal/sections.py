@@ -7,16 +7,19 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from journal.models import Prompt, Reflection, Step
+from journal.models import NeedLinkDay, Prompt, Reflection, Step
 from needs.need_page import day_names, url_maker
 from needs.privacy.crypto import text_opener
 
 LINKED_SHOWN = 10
 
 # The newest live reflections about a need and how many there are, in SQL: the ORM took longer to build this
-# join with its window than the database took to run it. It reads only the person's reflections (owner_id).
+# join than the database took to run it. It reads only the person's rows (owner_id). The count comes from the
+# kept per-day link counts: counting the links themselves (a window over the join) read every reflection of
+# the history however few the page shows.
 _LINKED_SQL = """
-SELECT r.id, r.date, r.title, COUNT(*) OVER ()
+SELECT r.id, r.date, r.title,
+  (SELECT SUM(d.count) FROM {link_days} d WHERE d.owner_id = %s AND d.need_id = %s)
 FROM {reflection} r JOIN {links} l ON l.reflection_id = r.id
 WHERE r.owner_id = %s AND r.deleted_at IS NULL AND l.need_id = %s
 ORDER BY r.date DESC, r.created_at DESC
@@ -30,11 +33,13 @@ def linked_reflections(request, need):
     sql = _LINKED_SQL.format(
         reflection=Reflection._meta.db_table,
         links=Reflection.needs.through._meta.db_table,
+        link_days=NeedLinkDay._meta.db_table,
         shown=LINKED_SHOWN,
     )
     key = Reflection._meta.pk
+    need_id = need._meta.pk.get_db_prep_value(need.pk, connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [request.user.pk, need._meta.pk.get_db_prep_value(need.pk, connection)])
+        cursor.execute(sql, [request.user.pk, need_id, request.user.pk, need_id])
         rows = [
             (key.to_python(pk), day if isinstance(day, dt.date) else dt.date.fromisoformat(day), title, total)
             for pk, day, title, total in cursor.fetchall()
