@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
+from config.offline import person_tag
+
 # Invitation links from before sharing moved to /sharing/ redirect there, so they count too.
 OLD_JOIN_PATH = "/needs/partners/join/"
 
@@ -78,3 +80,12 @@ def navigation(request: HttpRequest) -> dict:
     if namespace == "sharing":
         return {"nav_section": "sharing"}
     return {"nav_section": SECTION_OF.get((namespace, match.url_name), "")}
+
+
+def offline_person(request: HttpRequest) -> dict:
+    """`offline_person`: the signed-in person's tag (as /offline/state/ gives it), so a page's offline script
+    knows who is signed in without asking the server; empty for a visitor."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"offline_person": ""}
+    return {"offline_person": person_tag(user)}

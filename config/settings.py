@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.invitation",
                 "config.context_processors.navigation",
+                "config.context_processors.offline_person",
             ],
         },
     },

@@ -172,7 +172,9 @@
           kept = null;
           return deleteOne("kept", "state").then(function () { return answer; });
         }
-        var snapshot = { today: answer.today, zone: answer.zone, dayEnds: answer.dayEnds, needs: answer.needs };
+        var snapshot = {
+          today: answer.today, zone: answer.zone, dayEnds: answer.dayEnds, needs: answer.needs, fetchedAt: Date.now()
+        };
         return seal("state", snapshot).then(function (sealed) {
           kept = snapshot;
           kept.person = answer.person;
@@ -709,6 +711,16 @@
     return true;
   }
 
+  var KEPT_FOR = 5 * 60 * 1000; // the kept needs list is asked for again after this long
+
+  function stateWanted(who) {
+    if (!kept || kept.person !== who || !kept.fetchedAt) return true;
+    if (Date.now() - kept.fetchedAt > KEPT_FOR || Date.now() < kept.fetchedAt) return true;
+    if (kept.today !== localToday()) return true;
+    // Pages where the needs or today's scores change: the check-in and the needs inventory.
+    return !!document.querySelector('form[action="' + CHECKIN_URL + '"]') || location.pathname === "/needs/";
+  }
+
   function start() {
     if (location.pathname === GOODBYE_URL) {
       eraseAll();
@@ -722,8 +734,20 @@
         if (offlinePage) fillOfflinePage();
         return render();
       }
-      // Every page asks who is signed in: a session that ended takes its needs list off this device.
-      return fetchState().catch(function () { return null; }).then(function () {
+      // Who is signed in: the page says (a tag, on every page of a signed-in person). No one: the needs list
+      // of whoever was goes at once, and what they wrote waits for them. The server is asked only when it
+      // must be: something waits, the list is someone else's, old, of another day, or the page can change it.
+      return getAll("waiting").catch(function () { return []; }).then(function (items) {
+        var who = document.body.getAttribute("data-person") || null;
+        if (!offlinePage && !items.length && !who) {
+          state = { person: null };
+          loginNeeded = true;
+          kept = null;
+          return deleteOne("kept", "state").catch(function () {});
+        }
+        if (!offlinePage && !items.length && !stateWanted(who)) return null;
+        return fetchState().catch(function () { return null; });
+      }).then(function () {
         if (offlinePage) fillOfflinePage();
         return render();
       }).then(function () { return sendWaiting(); });

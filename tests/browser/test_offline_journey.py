@@ -394,16 +394,7 @@ def test_a_session_that_ended_takes_its_needs_list_off_the_device_and_its_writin
     Session.objects.all().delete()
     context.set_offline(False)
     page.goto(base + "/accounts/login/")
-    _until(
-        page,
-        """() => new Promise((resolve) => {
-          const request = indexedDB.open("attune-offline");
-          request.onsuccess = () => {
-            const get = request.result.transaction("kept").objectStore("kept").count();
-            get.onsuccess = () => { request.result.close(); resolve(get.result === 0); };
-          };
-        })""",
-    )
+    _kept_list_gone(page)
     assert len(_rows(_storage(page), "waiting")) == 1  # it waits for its writer
 
     # The offline page names none of her needs and takes no writing for her.
@@ -493,3 +484,46 @@ def test_an_ordinary_save_online_still_opens_the_reflection_and_a_refused_form_k
     expect(page.locator(".invalid-feedback, .errorlist").first).to_be_visible()
     assert SECRET_WORD in page.get_by_label("Your reflection").input_value()
     assert Reflection.objects.filter(owner=person).count() == 1
+
+
+def _kept_list_gone(page):
+    _until(
+        page,
+        """() => new Promise((resolve) => {
+          const request = indexedDB.open("attune-offline");
+          request.onsuccess = () => {
+            const get = request.result.transaction("kept").objectStore("kept").count();
+            get.onsuccess = () => { request.result.close(); resolve(get.result === 0); };
+          };
+        })""",
+    )
+
+
+def test_pages_ask_the_server_who_is_signed_in_only_when_they_must(page, live_server):
+    from django.contrib.sessions.models import Session
+
+    base = live_server.url
+    person = make_person("mo@example.com")
+    make_need(person, NEED_NAME)
+    log_in(page, base, "mo@example.com", PASSWORD)
+    _needs_list_kept(page)  # the home page asked: it holds the check-in
+    asked = []
+    page.on(
+        "request", lambda request: asked.append(request.url) if "/offline/state/" in request.url else None
+    )
+
+    # The page names its person: a fresh needs list of the same person needs no second request.
+    for path in ("/journal/", "/insights/", "/journal/new/", "/privacy/"):
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+    assert asked == []
+    # The check-in's page keeps today's scores fresh.
+    page.goto(base + "/")
+    page.wait_for_load_state("networkidle")
+    assert len(asked) == 1
+
+    # The session ends on the server: the next page names no one, and the list goes without asking.
+    Session.objects.all().delete()
+    page.goto(base + "/privacy/")
+    _kept_list_gone(page)
+    assert len(asked) == 1
