@@ -384,8 +384,9 @@ def test_how_each_reminder_is_sent_moves_with_the_export(alice, bob, settings, p
     data["settings"]["reminders"]["weekly_channel"] = "pigeon"
     report = imports.import_data(user=bob, data=data)
     reminder.refresh_from_db()
+    channels = (reminder.daily_channel, reminder.weekly_channel)
     if push_on:
         assert [r["kind"] for r in report.refused] == ["settings"] and "pigeon" in report.refused[0]["reason"]
-        assert (reminder.daily_channel, reminder.weekly_channel) == ("push", "both")
+        assert channels == ("push", "both")
     else:
-        assert report.refused == [] and (reminder.daily_channel, reminder.weekly_channel) == ("email", "email")
+        assert report.refused == [] and channels == ("email", "email")
