@@ -16,7 +16,8 @@ from django.db import connection, connections, transaction
 from journal.models import Reflection
 from journal.services.reflections import reflection_save
 from needs.models.derived import NeedFeelingWeek
-from needs.services.checkins import checkins_save
+from needs.models.needs import CheckIn
+from needs.services.checkins import ChangedElsewhere, checkins_save
 from needs.services.derived import FEELING_FIELDS, feeling_week_rows
 from tests.conftest import make_person
 from tests.factories import make_need
@@ -91,3 +92,53 @@ def test_a_check_in_saved_while_a_reflection_of_its_day_commits_is_paired_with_i
     recomputed = {(row[1], row[2]): tuple(row[3:]) for row in feeling_week_rows([person.pk])}
     assert recomputed, "the reflection's feelings and the check-in make a pair"
     assert kept == recomputed
+
+
+def test_a_rating_sent_from_two_devices_at_the_same_moment_is_never_overwritten_unseen():
+    """Both devices showed 3. The first saves 5 and has not committed yet when the second sends 8: the second
+    waits its turn, then sees the 5 and is asked to choose, instead of overwriting it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Writes only run side by side on PostgreSQL; CI runs this on PostgreSQL.")
+    person = make_person("devices@example.com")
+    need = make_need(person, "Rest")
+    checkins_save(user=person, date=DAY, ratings={need: (3, "")})
+    first_saved, let_it_commit = threading.Event(), threading.Event()
+    failures, answers = [], []
+
+    def first_device():
+        try:
+            with transaction.atomic():
+                checkins_save(user=person, date=DAY, ratings={need: (5, None)}, based_on={need.pk: 3})
+                first_saved.set()
+                let_it_commit.wait(10)
+        except Exception as error:  # noqa: BLE001 - reported by the test below
+            failures.append(error)
+        finally:
+            first_saved.set()
+            connections.close_all()
+
+    def second_device():
+        try:
+            checkins_save(user=person, date=DAY, ratings={need: (8, None)}, based_on={need.pk: 3})
+            answers.append("saved")
+        except ChangedElsewhere as answer:
+            answers.append([(n.pk, found.score) for n, found in answer.changed])
+        except Exception as error:  # noqa: BLE001 - reported by the test below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=first_device)
+    first.start()
+    assert first_saved.wait(10)
+    second = threading.Thread(target=second_device)
+    second.start()
+    deadline = time.monotonic() + 10
+    while second.is_alive() and not _waiting_on_a_lock() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    let_it_commit.set()
+    first.join(10)
+    second.join(10)
+    assert failures == []
+    assert answers == [[(need.pk, 5)]]
+    assert CheckIn.objects.get(owner=person, need=need, date=DAY).score == 5

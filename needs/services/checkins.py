@@ -14,7 +14,7 @@ from django.db import transaction
 
 from needs.models.derived import CheckInDay, NeedWeek
 from needs.models.needs import CheckIn, Need, by_category
-from needs.services.derived import checkins_changed
+from needs.services.derived import checkins_changed, person_lock
 
 # --- Check-ins ------------------------------------------------------------------------------------
 
@@ -25,13 +25,36 @@ OFFLINE_SENT_KEY = "offline_sent"
 OFFLINE_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
+class ChangedElsewhere(Exception):  # noqa: N818 - an answer for the person, not an error
+    """Ratings that would overwrite check-ins saved elsewhere since they were written: nothing was saved."""
+
+    def __init__(self, changed: list[tuple[Need, CheckIn]]):
+        super().__init__("changed elsewhere")
+        self.changed = changed
+
+
 @transaction.atomic
-def checkins_save(*, user, date: dt.date, ratings: dict[Need, tuple[int | None, str | None]]) -> int:
+def checkins_save(
+    *,
+    user,
+    date: dt.date,
+    ratings: dict[Need, tuple[int | None, str | None]],
+    based_on: dict | None = None,
+) -> int:
     """Save one date's ratings: create or update one check-in per need and date, never a duplicate.
 
     A need rated None is left as it was (an existing check-in is kept). A note of None was not on the form
     (the quick check-in, one written offline): a note saved earlier stays as it was; "" clears it.
+
+    With `based_on` (the scores the form showed, see `checkins_changed_elsewhere`), the person's saves take
+    turns first, so a rating saved by another device at the same moment is seen and raises ChangedElsewhere
+    instead of being overwritten unseen.
     """
+    if based_on:
+        person_lock(user.pk)
+        changed = checkins_changed_elsewhere(user=user, date=date, ratings=ratings, based_on=based_on)
+        if changed:
+            raise ChangedElsewhere(changed)
     existing = {c.need_id: c for c in CheckIn.objects.for_user(user).filter(date=date)}
     saved = 0
     for need, (score, note) in ratings.items():

@@ -17,9 +17,9 @@ from needs.services.accounts import local_today
 from needs.services.checkins import (
     OFFLINE_ID,
     OFFLINE_SENT_KEY,
+    ChangedElsewhere,
     checkin_delete,
     checkin_update,
-    checkins_changed_elsewhere,
     checkins_save,
     quick_checkin,
 )
@@ -54,14 +54,16 @@ def checkin(request):
                 )
                 for f in formset.forms
             }
-            based_on = _based_on(request.POST, formset)
-            if based_on:
-                changed = checkins_changed_elsewhere(
-                    user=request.user, date=date, ratings=ratings, based_on=based_on
+            try:
+                saved = twin_safe(
+                    checkins_save,
+                    user=request.user,
+                    date=date,
+                    ratings=ratings,
+                    based_on=_based_on(request.POST, formset),
                 )
-                if changed:
-                    return _changed_elsewhere(request, date, ratings, changed)
-            saved = twin_safe(checkins_save, user=request.user, date=date, ratings=ratings)
+            except ChangedElsewhere as answer:
+                return _changed_elsewhere(request, date, ratings, answer.changed)
             _confirm_offline(request)
             if request.POST.get("quick"):
                 if request.htmx:
