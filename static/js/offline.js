@@ -284,7 +284,7 @@
     });
   }
 
-  function keep(form, kind, message) {
+  function keep(form, kind) {
     var person = currentPerson();
     var fields = fieldsOf(form, kind);
     if (!person) {
@@ -303,9 +303,9 @@
       });
     }).then(function () {
       form.reset();
-      announce(message || (kind === "checkin"
+      announce(kind === "checkin"
         ? "Your check-in is kept on this device, sealed. It will be sent when you’re back online."
-        : "Your reflection is kept on this device, sealed. It will be sent when you’re back online."));
+        : "Your reflection is kept on this device, sealed. It will be sent when you’re back online.");
       return render();
     }).then(function () {
       if (navigator.onLine) sendWaiting();
@@ -616,7 +616,7 @@
       // below); a new reflection is sent here first, so a connection that drops on the way keeps it.
       if (kind === "reflection") {
         event.preventDefault(); // the page's other listeners (autosave) still see the submit
-        sendOrKeep(form, event.submitter);
+        keepThenSubmit(form, event.submitter);
       }
       return;
     }
@@ -625,20 +625,17 @@
     keep(form, kind);
   }, true);
 
-  // A new reflection, sent while the browser believes it is online. A connection that fails on the way
-  // (a tunnel, a lift) or an answer that never comes back keeps it sealed here, to go by itself later; its
-  // form key makes sure a copy the server did receive is never saved twice. A session that ended on the way
-  // keeps it too, until the person logs in. Any other answer (something to fix on the form, a comparison)
-  // is the site's own page: the form is then sent as an ordinary form, which shows it with every word.
-  var inFlight = false;
+  // A new reflection, sent while the browser believes it is online: a sealed copy is kept first (marked
+  // "sending"), then the form goes as an ordinary form, so every answer of the site works as always (the saved
+  // reflection, something to fix, a log-in on the way, a form grown too old). The next page settles the copy:
+  // the server confirms it arrived (by its form key), or the page shows the form again with the words in it;
+  // otherwise (a connection that dropped on the way: a tunnel, a lift) it waits to be sent by itself, once.
+  var submitting = false;
 
-  function sendOrKeep(form, submitter) {
-    if (inFlight) return;
-    inFlight = true;
-    var body = new URLSearchParams();
-    new FormData(form).forEach(function (value, name) { if (typeof value === "string") body.append(name, value); });
-    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
-    var sendNormally = function () {
+  function keepThenSubmit(form, submitter) {
+    if (submitting) return;
+    submitting = true;
+    var go = function () {
       if (submitter && submitter.name) {
         var carried = el("input");
         carried.type = "hidden";
@@ -648,26 +645,37 @@
       }
       HTMLFormElement.prototype.submit.call(form);
     };
-    fetch(form.getAttribute("action") || location.href, {
-      method: "POST", body: body, credentials: "same-origin",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" }
-    }).then(function (response) {
-      var path = pathOf(response.url);
-      if (path.indexOf("/accounts/login/") === 0) {
-        inFlight = false;
-        loginNeeded = true;
-        return keep(form, "reflection", "Your session ended, so your reflection is kept on this device, sealed. Log in and it is sent by itself.");
-      }
-      if (response.redirected && response.ok) {
-        location.assign(response.url); // saved: its page
-        return;
-      }
-      inFlight = false;
-      sendNormally();
-    }, function () {
-      inFlight = false;
-      return keep(form, "reflection", "The connection dropped on the way, so your reflection is kept on this device, sealed. It is sent by itself as soon as Attune can be reached.");
-    });
+    var person = currentPerson();
+    var ownKey = form.querySelector('input[name="form_key"]');
+    var fields = fieldsOf(form, "reflection");
+    if (!person || !ownKey || !ownKey.value || !hasContent("reflection", fields)) {
+      go();
+      return;
+    }
+    var id = newId();
+    seal(id, { url: NEW_REFLECTION_URL, fields: fields }).then(function (sealed) {
+      return putOne("waiting", {
+        id: id, kind: "reflection", person: person, writtenAt: Date.now(), status: "sending",
+        formKey: ownKey.value, iv: sealed.iv, data: sealed.data
+      });
+    }).then(go, go);
+  }
+
+  // Copies marked "sending" by the page before: one whose form this page shows again holds its words here and
+  // goes; any other waits to be sent (one the server confirmed has already gone, in fetchState).
+  function settleSending() {
+    var shown = Array.prototype.map.call(
+      document.querySelectorAll('form input[name="form_key"]'), function (input) { return input.value; });
+    return getAll("waiting").then(function (items) {
+      return Promise.all(items.map(function (item) {
+        if (item.formKey && shown.indexOf(item.formKey) !== -1 && item.status !== "conflict") {
+          return deleteOne("waiting", item.id);
+        }
+        if (item.status !== "sending") return null;
+        item.status = "waiting";
+        return putOne("waiting", item);
+      }));
+    }).catch(function () {});
   }
 
   // This browser's notifications end with the log-out too (started alongside the erasing, never waited for:
@@ -732,7 +740,7 @@
       // Online, the sealed list shows only once the server says its person is still signed in.
       if (!navigator.onLine) {
         if (offlinePage) fillOfflinePage();
-        return render();
+        return settleSending().then(render);
       }
       // Who is signed in: the page says (a tag, on every page of a signed-in person). No one: the needs list
       // of whoever was goes at once, and what they wrote waits for them. The server is asked only when it
@@ -746,7 +754,7 @@
           return deleteOne("kept", "state").catch(function () {});
         }
         if (!offlinePage && !items.length && !stateWanted(who)) return null;
-        return fetchState().catch(function () { return null; });
+        return fetchState().catch(function () { return null; }).then(settleSending);
       }).then(function () {
         if (offlinePage) fillOfflinePage();
         return render();
