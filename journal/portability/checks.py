@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+from journal.services.settings import REMINDER_FIELDS
+
 SCHEMA_VERSION = 1
 
 # A ten-year journal exports to about 22 MB.
@@ -78,19 +80,7 @@ SHAPE = {
             ),
             VALUE,
         ),  # fmt: skip
-        "reminders": dict.fromkeys(
-            (
-                "daily_enabled",
-                "daily_time",
-                "weekly_enabled",
-                "weekly_day",
-                "weekly_time",
-                "daily_channel",
-                "weekly_channel",
-                "check_back_channel",
-            ),
-            VALUE,
-        ),
+        "reminders": dict.fromkeys(REMINDER_FIELDS, VALUE),
     },
     "needs": [
         {"id": ID, "catalogue_slug": TEXT}
