@@ -593,17 +593,7 @@
       // Log-out erases everything waiting here and the key that sealed it, then logs out.
       event.preventDefault();
       event.stopImmediatePropagation();
-      var submitter = event.submitter;
-      var done = function () {
-        if (submitter && submitter.name) {
-          var carried = el("input");
-          carried.type = "hidden";
-          carried.name = submitter.name;
-          carried.value = submitter.value;
-          form.appendChild(carried);
-        }
-        HTMLFormElement.prototype.submit.call(form);
-      };
+      var done = function () { submitAsUsual(form, event.submitter); };
       eraseAll().then(done, done);
       forgetPush();
       return;
@@ -631,20 +621,24 @@
   // the server confirms it arrived (by its form key), or the page shows the form again with the words in it;
   // otherwise (a connection that dropped on the way: a tunnel, a lift) it waits to be sent by itself, once.
   var submitting = false;
+  window.addEventListener("pageshow", function (event) { if (event.persisted) submitting = false; });
+
+  // The form sent as the browser would have sent it, with the button that sent it.
+  function submitAsUsual(form, submitter) {
+    if (submitter && submitter.name) {
+      var carried = el("input");
+      carried.type = "hidden";
+      carried.name = submitter.name;
+      carried.value = submitter.value;
+      form.appendChild(carried);
+    }
+    HTMLFormElement.prototype.submit.call(form);
+  }
 
   function keepThenSubmit(form, submitter) {
     if (submitting) return;
     submitting = true;
-    var go = function () {
-      if (submitter && submitter.name) {
-        var carried = el("input");
-        carried.type = "hidden";
-        carried.name = submitter.name;
-        carried.value = submitter.value;
-        form.appendChild(carried);
-      }
-      HTMLFormElement.prototype.submit.call(form);
-    };
+    var go = function () { submitAsUsual(form, submitter); };
     var person = currentPerson();
     var ownKey = form.querySelector('input[name="form_key"]');
     var fields = fieldsOf(form, "reflection");
