@@ -36,51 +36,60 @@ def _waiting_on_a_lock() -> bool:
         return cursor.fetchone()[0] > 0
 
 
+def side_by_side(first_write, second_write) -> list[Exception]:
+    """Run `first_write` in a transaction held open until `second_write` (in another connection) is waiting
+    for a lock or done, then let the first commit; the exceptions either raised."""
+    first_done, let_it_commit = threading.Event(), threading.Event()
+    failures = []
+
+    def first():
+        try:
+            with transaction.atomic():
+                first_write()
+                first_done.set()
+                let_it_commit.wait(10)
+        except Exception as error:  # noqa: BLE001 - returned to the test
+            failures.append(error)
+        finally:
+            first_done.set()
+            connections.close_all()
+
+    def second():
+        try:
+            second_write()
+        except Exception as error:  # noqa: BLE001 - returned to the test
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    assert first_done.wait(10)
+    threads[1].start()
+    # The second either waits for the first's transaction (the person's writes take turns) or, if it does
+    # not, finishes on its own; either way the first commits after it got that far.
+    deadline = time.monotonic() + 10
+    while threads[1].is_alive() and not _waiting_on_a_lock() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    let_it_commit.set()
+    for thread in threads:
+        thread.join(10)
+    return failures
+
+
 def test_a_check_in_saved_while_a_reflection_of_its_day_commits_is_paired_with_its_feelings():
     if connection.vendor != "postgresql":
         pytest.skip("Writes only run side by side on PostgreSQL; CI runs this on PostgreSQL.")
     person = make_person("races@example.com")
     need = make_need(person, "Rest")
-    reflection_saved, let_it_commit = threading.Event(), threading.Event()
-    failures = []
-
-    def write_the_reflection():
-        try:
-            with transaction.atomic():
-                reflection_save(
-                    user=person,
-                    reflection=Reflection(),
-                    data={"date": DAY, "title": "", "body": "A slow evening.", "anxiety": 3, "confidence": 6},
-                )
-                reflection_saved.set()
-                let_it_commit.wait(10)
-        except Exception as error:  # noqa: BLE001 - reported by the test below
-            failures.append(error)
-        finally:
-            reflection_saved.set()
-            connections.close_all()
-
-    def save_the_check_in():
-        try:
-            checkins_save(user=person, date=DAY, ratings={need: (7, "")})
-        except Exception as error:  # noqa: BLE001 - reported by the test below
-            failures.append(error)
-        finally:
-            connections.close_all()
-
-    first = threading.Thread(target=write_the_reflection)
-    first.start()
-    assert reflection_saved.wait(10)
-    second = threading.Thread(target=save_the_check_in)
-    second.start()
-    # The check-in either waits for the reflection's transaction (its recomputation takes turns) or, if it does
-    # not, finishes on its own; either way the reflection commits after it got that far.
-    deadline = time.monotonic() + 10
-    while second.is_alive() and not _waiting_on_a_lock() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    let_it_commit.set()
-    first.join(10)
-    second.join(10)
+    failures = side_by_side(
+        lambda: reflection_save(
+            user=person,
+            reflection=Reflection(),
+            data={"date": DAY, "title": "", "body": "A slow evening.", "anxiety": 3, "confidence": 6},
+        ),
+        lambda: checkins_save(user=person, date=DAY, ratings={need: (7, "")}),
+    )
     assert not failures, failures
 
     kept = {
@@ -102,43 +111,10 @@ def test_a_rating_sent_from_two_devices_at_the_same_moment_is_never_overwritten_
     person = make_person("devices@example.com")
     need = make_need(person, "Rest")
     checkins_save(user=person, date=DAY, ratings={need: (3, "")})
-    first_saved, let_it_commit = threading.Event(), threading.Event()
-    failures, answers = [], []
-
-    def first_device():
-        try:
-            with transaction.atomic():
-                checkins_save(user=person, date=DAY, ratings={need: (5, None)}, based_on={need.pk: 3})
-                first_saved.set()
-                let_it_commit.wait(10)
-        except Exception as error:  # noqa: BLE001 - reported by the test below
-            failures.append(error)
-        finally:
-            first_saved.set()
-            connections.close_all()
-
-    def second_device():
-        try:
-            checkins_save(user=person, date=DAY, ratings={need: (8, None)}, based_on={need.pk: 3})
-            answers.append("saved")
-        except ChangedElsewhere as answer:
-            answers.append([(n.pk, found.score) for n, found in answer.changed])
-        except Exception as error:  # noqa: BLE001 - reported by the test below
-            failures.append(error)
-        finally:
-            connections.close_all()
-
-    first = threading.Thread(target=first_device)
-    first.start()
-    assert first_saved.wait(10)
-    second = threading.Thread(target=second_device)
-    second.start()
-    deadline = time.monotonic() + 10
-    while second.is_alive() and not _waiting_on_a_lock() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    let_it_commit.set()
-    first.join(10)
-    second.join(10)
-    assert failures == []
-    assert answers == [[(need.pk, 5)]]
+    failures = side_by_side(
+        lambda: checkins_save(user=person, date=DAY, ratings={need: (5, None)}, based_on={need.pk: 3}),
+        lambda: checkins_save(user=person, date=DAY, ratings={need: (8, None)}, based_on={need.pk: 3}),
+    )
+    assert len(failures) == 1 and isinstance(failures[0], ChangedElsewhere), failures
+    assert [(n.pk, found.score) for n, found in failures[0].changed] == [(need.pk, 5)]
     assert CheckIn.objects.get(owner=person, need=need, date=DAY).score == 5
