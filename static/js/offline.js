@@ -603,7 +603,7 @@
     var offlinePage = form.hasAttribute("data-offline-form");
     if (!offlinePage && navigator.onLine !== false) {
       // Online, as far as the browser knows. The quick check-in goes through htmx (its failures are kept
-      // below); a new reflection is sent here first, so a connection that drops on the way keeps it.
+      // below); a new reflection is sealed here first, so a connection that drops on the way loses nothing.
       if (kind === "reflection") {
         event.preventDefault(); // the page's other listeners (autosave) still see the submit
         keepThenSubmit(form, event.submitter);
@@ -639,7 +639,7 @@
     if (submitting) return;
     submitting = true;
     var go = function () { submitAsUsual(form, submitter); };
-    var person = currentPerson();
+    var person = document.body.getAttribute("data-person") || currentPerson();
     var ownKey = form.querySelector('input[name="form_key"]');
     var fields = fieldsOf(form, "reflection");
     if (!person || !ownKey || !ownKey.value || !hasContent("reflection", fields)) {
