@@ -19,10 +19,10 @@ from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_safe
 
 from journal.models import Reflection
+from needs.privacy.tags import person_tag
 from needs.services.accounts import local_today, profile_for
 from needs.services.checkins import OFFLINE_ID, OFFLINE_SENT_KEY, quick_checkin
 
@@ -48,10 +48,6 @@ SHELL_FILES = (
 
 # The notifications' handlers, loaded into the worker when that file is part of this release.
 PUSH_SCRIPT = "js/sw-push.js"
-
-# A person's tag names them only to their own browser: keyed with the site's secret, it cannot be turned back
-# into an account id, and it lets the browser send offline writing only while that same person is signed in.
-PERSON_TAG_SALT = "attune.offline.person"
 
 
 def _static_or_none(path: str) -> str | None:
@@ -91,10 +87,6 @@ def _sent_offline(request) -> list[str]:
         found = Reflection.objects.for_user(request.user).filter(form_key__in=keys)
         sent += [str(key) for key in found.values_list("form_key", flat=True)]
     return sent
-
-
-def person_tag(user) -> str:
-    return salted_hmac(PERSON_TAG_SALT, str(user.pk), algorithm="sha256").hexdigest()[:32]
 
 
 @require_safe

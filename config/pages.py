@@ -17,12 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from config.outage import is_database_outage
+from needs.privacy import recovery
 
 # Fields never echoed back on the CSRF failure page: secrets are not "text a person wrote".
 SECRET_FIELD_HINTS = ("password", "csrf", "token", "code", "secret", "otp", "key", "credential")
 
 # Sent on again, unseen: a new reflection's one-time key, so sending the form again never stores it twice.
-CARRIED_HIDDEN_FIELDS = ("form_key",)
+CARRIED_HIDDEN_FIELDS = ("form_key", recovery.WRITER_FIELD)
 
 # A database restart or fail-over is over in seconds.
 DATABASE_RETRY_AFTER_SECONDS = 5
@@ -74,7 +75,14 @@ def csrf_failure(request, reason: str = ""):
     if recovered is not None:
         return recovered
     fields = fields_sent(request)
-    resend = bool(fields) and posted_from_this_site(request)
+    # Written on another person's page (someone else signed in meanwhile): shown to copy, never sent again into
+    # this account.
+    someone_else = (
+        recovery.WRITER_FIELD in request.POST
+        and request.user.is_authenticated
+        and not recovery.written_by(request, request.user)
+    )
+    resend = bool(fields) and posted_from_this_site(request) and not someone_else
     if resend:
         get_token(request)  # a fresh token (and cookie) for the resend form below
     else:
@@ -116,10 +124,11 @@ def _recover_into_view(request):
         match = resolve(request.path)
     except Resolver404:
         return None
-    if not getattr(match.func, "keeps_text", False):
+    if not getattr(match.func, "keeps_text", False) or not recovery.written_by(request, request.user):
         return None
     data = request.POST.copy()
     data.pop("csrfmiddlewaretoken", None)
+    data.pop(recovery.WRITER_FIELD, None)
     for name in data:
         data.setlist(name, [value.replace("\r\n", "\n") for value in data.getlist(name)])
     request.attune_recovered = data

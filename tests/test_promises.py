@@ -31,6 +31,7 @@ from needs.models.relationships import PausePlan
 from needs.models.sharing import Answer, Connection, Invitation, SharedNeed
 from needs.privacy import recovery
 from needs.privacy.crypto import data_key_for
+from needs.privacy.tags import person_tag
 from tests.conftest import PASSWORD, make_person
 from tests.factories import (
     make_card,
@@ -179,7 +180,12 @@ def test_a_copy_of_the_database_holds_none_of_the_writing_and_no_key_that_opens_
     # A form sent after the session ended: the text is kept for after signing in again.
     expired = type(client)()
     kept = expired.post(
-        NEW_REFLECTION, {"date": "2026-01-06", "body": secrets["text kept after a session expired"]}
+        NEW_REFLECTION,
+        {
+            "date": "2026-01-06",
+            "body": secrets["text kept after a session expired"],
+            recovery.WRITER_FIELD: person_tag(alice),
+        },
     )
     assert recovery.cookie_name() in kept.cookies
 
@@ -226,7 +232,8 @@ def test_cookies_hold_only_the_session_form_protection_and_the_recovery_key(clie
     keep(client.get(reverse("journal:reflection_list"), {"q": words[1]}))
     keep(client.post(NEW_REFLECTION, {"date": "2026-01-05", "body": ""}))  # refused: form comes back
     client.logout()
-    keep(client.post(NEW_REFLECTION, {"date": "2026-01-06", "body": words[1]}))  # session gone: text kept
+    written = {"date": "2026-01-06", "body": words[1], recovery.WRITER_FIELD: person_tag(alice)}
+    keep(client.post(NEW_REFLECTION, written))  # session gone: text kept
     keep(client.post(reverse("account_login"), {"login": alice.email, "password": PASSWORD}))
     keep(client.get(NEW_REFLECTION))
     assert recovery.cookie_name() in seen and settings.SESSION_COOKIE_NAME in seen  # the walk reached both

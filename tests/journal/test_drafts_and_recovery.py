@@ -10,6 +10,7 @@ from django.urls import reverse
 from journal.models import Draft, Reflection
 from journal.services.drafts import draft_payload
 from needs.privacy import recovery
+from needs.privacy.tags import person_tag
 from tests.conftest import PASSWORD
 from tests.factories import make_draft, make_need, make_reflection
 
@@ -98,6 +99,7 @@ def test_text_sent_after_the_session_expired_comes_back_after_logging_in(client,
         "body": TEXT,
         "needs": [str(need.pk)],
         "anxiety": "4",
+        recovery.WRITER_FIELD: person_tag(alice),  # the page it was written on was alice's
     }
     response = client.post(NEW, data)  # not signed in: the session had expired
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
@@ -121,7 +123,10 @@ def test_text_sent_after_the_session_expired_comes_back_after_logging_in(client,
 
 
 def test_a_kept_text_only_opens_with_the_browsers_key(client, alice):
-    client.post(NEW, {"date": "2026-06-10", "body": "secret words"})
+    kept = client.post(
+        NEW, {"date": "2026-06-10", "body": "secret words", recovery.WRITER_FIELD: person_tag(alice)}
+    )
+    assert recovery.cookie_name() in kept.cookies
     client.cookies[recovery.cookie_name()] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
     client.force_login(alice)
     assert client.get(NEW).context["form"]["body"].value() in (None, "")
@@ -131,7 +136,9 @@ def test_a_kept_text_only_opens_with_the_browsers_key(client, alice):
 def test_a_csrf_failure_shows_the_form_again_with_every_character(alice):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
-    response = client.post(NEW, {"date": "2026-06-10", "title": "Stale", "body": TEXT})
+    response = client.post(
+        NEW, {"date": "2026-06-10", "title": "Stale", "body": TEXT, recovery.WRITER_FIELD: person_tag(alice)}
+    )
     assert response.status_code == 403
     form = response.context["form"]
     assert form["body"].value() == TEXT and form["title"].value() == "Stale"
@@ -145,3 +152,58 @@ def test_a_csrf_failure_shows_the_form_again_with_every_character(alice):
     )
     assert saved.status_code == 302
     assert Reflection.objects.get().reveal("body", owner=alice) == TEXT.strip()
+
+
+@time_machine.travel(dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_text_kept_after_a_session_expired_goes_back_only_to_the_person_who_wrote_it(client, alice, bob):
+    written = {
+        "date": "2026-06-10",
+        "title": "Alice's evening",
+        "body": TEXT,
+        recovery.WRITER_FIELD: person_tag(alice),
+    }
+    assert client.post(NEW, written).status_code == 302  # alice's session had expired: kept for her
+    # Someone else signs in on the same browser: a fresh form, none of alice's words.
+    client.post(reverse("account_login"), {"login": "bob@example.com", "password": PASSWORD, "next": NEW})
+    page = client.get(NEW)
+    form = page.context["form"]
+    assert form["body"].value() in (None, "") and form["title"].value() in (None, "")
+    html = page.content.decode()
+    assert "Alice&#x27;s evening" not in html and "Alice's evening" not in html
+    assert "Nothing is saved yet" not in html
+
+
+def test_a_form_naming_no_writer_is_not_kept_for_whoever_signs_in_next(client, alice):
+    response = client.post(NEW, {"date": "2026-06-10", "body": "whose words?"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    assert recovery.cookie_name() not in response.cookies
+    assert recovery.SESSION_KEY not in client.session
+
+
+def test_the_writer_field_names_the_signed_in_person_on_every_form_whose_text_is_kept(client, alice):
+    client.force_login(alice)
+    field = f'name="{recovery.WRITER_FIELD}" value="{person_tag(alice)}"'
+    assert field in client.get(NEW).content.decode()
+    reflection = make_reflection(alice, body="Morning pages")
+    assert field in client.get(reverse("journal:reflection_edit", args=[reflection.pk])).content.decode()
+
+
+def test_a_csrf_failure_on_another_persons_page_never_fills_this_persons_form(alice, bob):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(bob)  # alice's page was still open; bob signed in meanwhile
+    response = client.post(
+        NEW,
+        {
+            "date": "2026-06-10",
+            "title": "Alice's",
+            "body": "Alice's words",
+            recovery.WRITER_FIELD: person_tag(alice),
+        },
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert response.context.get("form") is None  # not bob's reflection form, filled in
+    assert "Alice&#x27;s words" in html  # shown to copy, to whoever just wrote them
+    assert "Send again" not in html and 'name="body"' not in html
+    assert not Reflection.objects.exists()
