@@ -11,14 +11,15 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 
 from journal.models import Reflection
 from journal.services.reflections import reflection_save
 from needs.models.derived import NeedFeelingWeek
 from needs.models.needs import CheckIn
-from needs.services.checkins import ChangedElsewhere, checkins_save
-from needs.services.derived import FEELING_FIELDS, feeling_week_rows
+from needs.services.checkins import ChangedElsewhere, checkin_delete, checkin_update, checkins_save
+from needs.services.derived import FEELING_FIELDS, feeling_week_rows, person_lock
+from needs.services.needs import need_delete
 from tests.conftest import make_person
 from tests.factories import make_need
 
@@ -36,9 +37,10 @@ def _waiting_on_a_lock() -> bool:
         return cursor.fetchone()[0] > 0
 
 
-def side_by_side(first_write, second_write) -> list[Exception]:
+def side_by_side(first_write, second_write, while_waiting=None) -> list[Exception]:
     """Run `first_write` in a transaction held open until `second_write` (in another connection) is waiting
-    for a lock or done, then let the first commit; the exceptions either raised."""
+    for a lock or done, then (after `while_waiting()`, if given) let the first commit; the exceptions either
+    raised."""
     first_done, let_it_commit = threading.Event(), threading.Event()
     failures = []
 
@@ -71,7 +73,11 @@ def side_by_side(first_write, second_write) -> list[Exception]:
     deadline = time.monotonic() + 10
     while threads[1].is_alive() and not _waiting_on_a_lock() and time.monotonic() < deadline:
         time.sleep(0.05)
-    let_it_commit.set()
+    try:
+        if while_waiting is not None:
+            while_waiting()
+    finally:
+        let_it_commit.set()
     for thread in threads:
         thread.join(10)
     return failures
@@ -118,3 +124,39 @@ def test_a_rating_sent_from_two_devices_at_the_same_moment_is_never_overwritten_
     assert len(failures) == 1 and isinstance(failures[0], ChangedElsewhere), failures
     assert [(n.pk, found.score) for n, found in failures[0].changed] == [(need.pk, 5)]
     assert CheckIn.objects.get(owner=person, need=need, date=DAY).score == 5
+
+
+CHECKIN_WRITES = {
+    "save": lambda person, need, found: checkins_save(user=person, date=DAY, ratings={need: (7, None)}),
+    "update": lambda person, need, found: checkin_update(user=person, checkin=found, score=7, note=""),
+    "delete": lambda person, need, found: checkin_delete(checkin=found),
+    "need delete": lambda person, need, found: need_delete(need=need),
+}
+
+
+@pytest.mark.parametrize("write", CHECKIN_WRITES.values(), ids=CHECKIN_WRITES.keys())
+def test_every_check_in_write_takes_its_turn_before_touching_a_check_in(write):
+    """A write that locked a check-in row and then waited for the person's turn could wait forever on a write
+    that holds the turn and waits for that row (a save that compares with what the form showed). So each write
+    takes its turn first: while another holds it, no check-in row of theirs is locked yet."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Writes only run side by side on PostgreSQL; CI runs this on PostgreSQL.")
+    person = make_person("turns@example.com")
+    need = make_need(person, "Rest")
+    checkins_save(user=person, date=DAY, ratings={need: (3, "")})
+    found = CheckIn.objects.get(owner=person, need=need, date=DAY)
+    row_free = []
+
+    def probe():
+        assert _waiting_on_a_lock(), "the second write waits for the person's turn"
+        try:
+            with transaction.atomic():
+                row_free.append(CheckIn.objects.select_for_update(nowait=True).filter(pk=found.pk).exists())
+        except DatabaseError:
+            row_free.append(False)
+        finally:
+            connections.close_all()
+
+    failures = side_by_side(lambda: person_lock(person.pk), lambda: write(person, need, found), probe)
+    assert failures == []
+    assert row_free == [True]

@@ -46,12 +46,13 @@ def checkins_save(
     A need rated None is left as it was (an existing check-in is kept). A note of None was not on the form
     (the quick check-in, one written offline): a note saved earlier stays as it was; "" clears it.
 
-    With `based_on` (the scores the form showed, see `checkins_changed_elsewhere`), the person's saves take
-    turns first, so a rating saved by another device at the same moment is seen and raises ChangedElsewhere
-    instead of being overwritten unseen.
+    The person's writes take turns before any check-in row is touched (every check-in write does, so two
+    never wait on each other's rows). With `based_on` (the scores the form showed, see
+    `checkins_changed_elsewhere`), a rating saved by another device at the same moment is therefore seen and
+    raises ChangedElsewhere instead of being overwritten unseen.
     """
+    person_lock(user.pk)
     if based_on:
-        person_lock(user.pk)
         changed = checkins_changed_elsewhere(user=user, date=date, ratings=ratings, based_on=based_on)
         if changed:
             raise ChangedElsewhere(changed)
@@ -94,6 +95,7 @@ def checkins_changed_elsewhere(
 @transaction.atomic
 def checkin_update(*, user, checkin: CheckIn, score: int, note: str) -> CheckIn:
     """Change one check-in's score and note (already validated)."""
+    person_lock(user.pk)  # first, as every check-in write (see checkins_save)
     checkin.score = score
     checkin.seal("note", note, owner=user)
     checkin.save()
@@ -103,6 +105,7 @@ def checkin_update(*, user, checkin: CheckIn, score: int, note: str) -> CheckIn:
 
 @transaction.atomic
 def checkin_delete(*, checkin: CheckIn) -> None:
+    person_lock(checkin.owner_id)  # first, as every check-in write (see checkins_save)
     checkin.delete()
     checkins_changed(owner_id=checkin.owner_id, dates=[checkin.date])
 

@@ -13,7 +13,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from needs.models.needs import CATEGORY_DESCRIPTIONS, CatalogueNeed, Category, CheckIn, Need
-from needs.services.derived import checkins_rebuild
+from needs.services.derived import checkins_rebuild, person_lock
 
 if TYPE_CHECKING:
     from needs.forms.needs import AdoptForm
@@ -242,6 +242,7 @@ def need_restore(*, need: Need) -> Need:
 def need_delete(*, need: Need) -> None:
     """Delete a need with its check-ins, statements and ratings."""
     with transaction.atomic():
+        person_lock(need.owner_id)  # before its check-ins' rows, as every check-in write
         need.delete()
         checkins_rebuild(owner_id=need.owner_id)
 
