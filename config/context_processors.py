@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
-from config.offline import person_tag
+from needs.privacy.tags import person_tag
 
 # Invitation links from before sharing moved to /sharing/ redirect there, so they count too.
 OLD_JOIN_PATH = "/needs/partners/join/"
@@ -84,8 +84,11 @@ def navigation(request: HttpRequest) -> dict:
 
 def offline_person(request: HttpRequest) -> dict:
     """`offline_person`: the signed-in person's tag (as /offline/state/ gives it), so a page's offline script
-    knows who is signed in without asking the server; empty for a visitor."""
+    knows who is signed in without asking the server. `offline_visitor`: the page was built for someone not
+    signed in. A page with neither (built without its request) says nothing about who is signed in."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"offline_person": ""}
-    return {"offline_person": person_tag(user)}
+    if user is None:
+        return {"offline_person": "", "offline_visitor": False}
+    if not user.is_authenticated:
+        return {"offline_person": "", "offline_visitor": True}
+    return {"offline_person": person_tag(user), "offline_visitor": False}

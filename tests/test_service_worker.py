@@ -206,3 +206,23 @@ def test_writing_opened_in_its_page_is_confirmed_once_it_arrives(client, alice, 
     assert client.get(state, {"reflection": [key, "not-a-key"]}).json()["sent"] == [key]
     client.force_login(bob)
     assert client.get(state, {"reflection": key}).json()["sent"] == []
+
+
+def _body_tag(html: str) -> str:
+    return re.search(r"<body\b[^>]*>", html).group(0)
+
+
+def test_a_page_says_who_it_was_built_for_and_an_error_page_says_nothing(client, alice):
+    """The offline script keeps the needs list unless a page says no one is signed in: a page built for a
+    visitor says so; the error page, built without its request, names no one and says nothing."""
+    from django.test import RequestFactory
+
+    from config.pages import server_error
+
+    visitor = _body_tag(client.get(reverse("privacy")).content.decode())
+    assert "data-visitor" in visitor and "data-person" not in visitor
+    client.force_login(alice)
+    signed_in = _body_tag(client.get(reverse("privacy")).content.decode())
+    assert f'data-person="{offline.person_tag(alice)}"' in signed_in and "data-visitor" not in signed_in
+    error = _body_tag(server_error(RequestFactory().get("/")).content.decode())
+    assert "data-visitor" not in error and "data-person" not in error

@@ -187,10 +187,26 @@
     var sent = answer.sent || [];
     if (!answer.person || !sent.length) return Promise.resolve();
     return getAll("waiting").then(function (items) {
-      return Promise.all(items.filter(function (item) {
+      var arrived = items.filter(function (item) {
         return item.person === answer.person && (sent.indexOf(item.id) !== -1 || sent.indexOf(item.formKey) !== -1);
-      }).map(function (item) { return deleteOne("waiting", item.id); }));
+      });
+      return Promise.all(arrived.map(function (item) { return deleteOne("waiting", item.id); }))
+        .then(function () { tellArrived(arrived); });
     });
+  }
+
+  // Writing that went without its page showing it (a connection lost on the way, sent from here later) is
+  // named once it is saved, so no one writes it twice. (Pages without the panel have nothing to say it on;
+  // the page a saved reflection opens on says so itself.)
+  function tellArrived(items) {
+    if (!items.length) return;
+    if (items.length > 1) {
+      announce("Sent: " + items.length + " pieces of writing from this device are saved.");
+      return;
+    }
+    var item = items[0];
+    announce((item.kind === "checkin" ? "Your check-in written " : "Your reflection written ") +
+      when(item.writtenAt) + " is saved.");
   }
 
   function loadKept() {
@@ -332,9 +348,16 @@
         return withLock(function () {
           return getAll("waiting").then(function (fresh) {
             var mine = fresh.filter(function (item) { return item.person === answer.person && item.status === "waiting"; });
+            var arrived = [];
             return mine.reduce(function (chain, item) {
-              return chain.then(function (go) { return go === false ? false : sendOne(item, answer); });
-            }, Promise.resolve(true));
+              return chain.then(function (go) {
+                if (go === false) return false;
+                return sendOne(item, answer).then(function (result) {
+                  if (result === "sent") arrived.push(item);
+                  return result !== false;
+                });
+              });
+            }, Promise.resolve(true)).then(function () { tellArrived(arrived); });
           });
         });
       });
@@ -375,7 +398,7 @@
           return response.text().then(function (text) { return outcomeOf(item, response, text); });
         });
     }).then(function (outcome) {
-      if (outcome === "sent") return deleteOne("waiting", item.id).then(function () { return true; });
+      if (outcome === "sent") return deleteOne("waiting", item.id).then(function () { return "sent"; });
       if (outcome === "login") { loginNeeded = true; return false; }
       if (outcome === "later") return false;
       item.status = outcome; // "conflict" or "check": the person decides, on the form's own page
@@ -621,6 +644,7 @@
   // the server confirms it arrived (by its form key), or the page shows the form again with the words in it;
   // otherwise (a connection that dropped on the way: a tunnel, a lift) it waits to be sent by itself, once.
   var submitting = false;
+  var SEAL_WAIT = 1500; // ms: a browser whose storage hangs still sends the form, unkept, after this long
   window.addEventListener("pageshow", function (event) { if (event.persisted) submitting = false; });
 
   // The form sent as the browser would have sent it, with the button that sent it.
@@ -638,31 +662,53 @@
   function keepThenSubmit(form, submitter) {
     if (submitting) return;
     submitting = true;
-    var go = function () { submitAsUsual(form, submitter); };
-    var person = document.body.getAttribute("data-person") || currentPerson();
+    var gone = false;
+    // Sent once, whichever comes first: the copy kept, or the wait over. Once sent, the button works again,
+    // so a send stopped on the way (Esc, the browser's stop) can be pressed again: the form's one-time key
+    // keeps the server from saving it twice.
+    var go = function () {
+      if (gone) return;
+      gone = true;
+      submitting = false;
+      submitAsUsual(form, submitter);
+    };
+    var person = document.body.getAttribute("data-person");
     var ownKey = form.querySelector('input[name="form_key"]');
     var fields = fieldsOf(form, "reflection");
     if (!person || !ownKey || !ownKey.value || !hasContent("reflection", fields)) {
       go();
       return;
     }
+    window.setTimeout(go, SEAL_WAIT);
     var id = newId();
-    seal(id, { url: NEW_REFLECTION_URL, fields: fields }).then(function (sealed) {
+    var formKey = ownKey.value;
+    // One copy per form: an earlier copy of this same form (sent, stopped, changed, sent again) gives way to
+    // the words sent now.
+    getAll("waiting").then(function (items) {
+      return Promise.all(items.filter(function (item) {
+        return item.formKey === formKey && item.person === person && item.status !== "conflict";
+      }).map(function (item) { return deleteOne("waiting", item.id); }));
+    }).then(function () {
+      return seal(id, { url: NEW_REFLECTION_URL, fields: fields });
+    }).then(function (sealed) {
       return putOne("waiting", {
         id: id, kind: "reflection", person: person, writtenAt: Date.now(), status: "sending",
-        formKey: ownKey.value, iv: sealed.iv, data: sealed.data
+        formKey: formKey, iv: sealed.iv, data: sealed.data
       });
     }).then(go, go);
   }
 
   // Copies marked "sending" by the page before: one whose form this page shows again holds its words here and
   // goes; any other waits to be sent (one the server confirmed has already gone, in fetchState).
+  // Only the new-reflection form counts, shown to the person who wrote the copy: any other form carrying the
+  // key (a page asking to send it again) or another person signed in leaves the copy to be sent by itself.
   function settleSending() {
-    var shown = Array.prototype.map.call(
-      document.querySelectorAll('form input[name="form_key"]'), function (input) { return input.value; });
+    var who = document.body.getAttribute("data-person");
+    var ownKey = document.querySelector('#reflection-form input[name="form_key"]');
+    var shown = ownKey && formKind(ownKey.form) === "reflection" ? ownKey.value : null;
     return getAll("waiting").then(function (items) {
       return Promise.all(items.map(function (item) {
-        if (item.formKey && shown.indexOf(item.formKey) !== -1 && item.status !== "conflict") {
+        if (shown && item.formKey === shown && who && item.person === who && item.status !== "conflict") {
           return deleteOne("waiting", item.id);
         }
         if (item.status !== "sending") return null;
@@ -741,6 +787,9 @@
       // must be: something waits, the list is someone else's, old, of another day, or the page can change it.
       return getAll("waiting").catch(function () { return []; }).then(function (items) {
         var who = document.body.getAttribute("data-person") || null;
+        // A page that says nothing of who is signed in (an error page the server built without the request)
+        // changes nothing: only a page built for a visitor says no one is.
+        if (!offlinePage && !items.length && !who && !document.body.hasAttribute("data-visitor")) return null;
         if (!offlinePage && !items.length && !who) {
           state = { person: null };
           loginNeeded = true;

@@ -448,6 +448,78 @@ def test_a_reflection_whose_connection_drops_on_the_way_is_kept_then_saved_once(
     assert Reflection.objects.count() == 1
 
 
+def _waiting_bodies(page) -> int:
+    return page.evaluate(
+        """() => new Promise((resolve) => {
+          const request = indexedDB.open("attune-offline");
+          request.onsuccess = () => {
+            const count = request.result.transaction("waiting").objectStore("waiting").count();
+            count.onsuccess = () => { request.result.close(); resolve(count.result); };
+          };
+        })"""
+    )
+
+
+def test_a_save_stopped_on_the_way_can_be_sent_again_and_only_the_newest_words_wait(page, live_server):
+    """Save, then the browser's stop while the answer is slow: the button works again. Edited and saved once
+    more while the connection drops on the way, one copy waits (the newest words), and once it is sent the
+    next page with the panel says it is saved, so no one writes it twice."""
+    base = live_server.url
+    person = make_person("ola@example.com")
+    make_need(person, NEED_NAME, category=Category.PHYSICAL)
+    log_in(page, base, "ola@example.com", PASSWORD)
+    _needs_list_kept(page)
+
+    # The browser's stop (Esc) while the answer is slow: the request is cancelled and the form's page stays.
+    stopped = lambda route: route.abort("aborted") if route.request.method == "POST" else route.continue_()  # noqa: E731
+    page.route("**/journal/new/", stopped)
+    _reflection_written_online(page, base, SECRET_TITLE)
+    page.wait_for_timeout(300)
+    expect(page).to_have_url(base + "/journal/new/")
+    assert _waiting_bodies(page) == 1
+    page.unroute("**/journal/new/")
+
+    # They add a line and press Save again, and this time the connection drops on the way.
+    page.get_by_label("Your reflection").fill(
+        f"Between two stations. {SECRET_WORD} again. And one more line."
+    )
+    never_arrives = lambda route: route.abort() if route.request.method == "POST" else route.continue_()  # noqa: E731
+    page.route("**/journal/new/", never_arrives)
+    page.get_by_role("button", name="Save reflection").click()
+    page.wait_for_timeout(500)
+    assert Reflection.objects.count() == 0
+
+    page.unroute("**/journal/new/")
+    page.goto(base + "/")
+    _nothing_waits(page)
+    (reflection,) = Reflection.objects.filter(owner=person)
+    reflection.reveal_all(owner=person)
+    assert reflection.plain.body.endswith("And one more line.")
+    expect(page.locator("[data-offline-note]")).to_contain_text(
+        re.compile(r"Your reflection written .* is saved")
+    )
+
+
+def test_a_browser_whose_storage_hangs_still_sends_the_reflection(page, live_server):
+    base = live_server.url
+    person = make_person("pat@example.com")
+    log_in(page, base, "pat@example.com", PASSWORD)
+    page.goto(base + "/journal/new/")
+    page.evaluate(
+        """() => {
+          const encrypt = crypto.subtle.encrypt.bind(crypto.subtle);
+          crypto.subtle.encrypt = (...args) => window.sealHangs ? new Promise(() => {}) : encrypt(...args);
+          window.sealHangs = true;
+        }"""
+    )
+    page.get_by_label("Title").fill(SECRET_TITLE)
+    page.get_by_label("Your reflection").fill(f"Storage never answers. {SECRET_WORD}.")
+    page.get_by_role("button", name="Save reflection").click()
+    expect(page).to_have_url(re.compile(r"/journal/[0-9a-f-]{36}/$"), timeout=10_000)
+    expect(page.get_by_role("heading", name=SECRET_TITLE)).to_be_visible()
+    assert Reflection.objects.filter(owner=person).count() == 1
+
+
 def test_a_reflection_saved_whose_answer_is_lost_is_not_saved_twice(page, live_server):
     base = live_server.url
     person = make_person("kim@example.com")
