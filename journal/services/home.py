@@ -6,16 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import FilteredRelation, Max, Min, Q
-
-from journal.models import Reflection, ReflectionDay
+from journal.models import Reflection
 from journal.services.calendar import on_this_day
 from journal.services.prompts import prompt_of_the_day, prompts_for_low_needs
 from journal.services.reflection_titles import TitledReflection, with_titles
 from journal.services.welcome import greeting
-from needs.models.derived import CheckInDay
 from needs.models.needs import Need
 from needs.models.sharing import Connection
+from needs.privacy.owned import OwnedSQL
 from needs.services.accounts import profile_for
 from needs.services.checkins import QuickRow, stayed_low
 from needs.services.partner_news import news_for
@@ -52,22 +50,23 @@ def consistency(active: set[dt.date], *, today: dt.date, window: int = 30) -> Co
     return Consistency(in_window, window, streak, today in active)
 
 
+# Dates with a check-in or a live reflection, from the kept day rows.
+ACTIVE_DATES = OwnedSQL(
+    """
+    SELECT date FROM needs_checkinday
+     WHERE owner_id = %(owner)s AND date >= %(since)s AND date <= %(today)s
+    UNION
+    SELECT date FROM journal_reflectionday
+     WHERE owner_id = %(owner)s AND count > 0 AND date >= %(since)s AND date <= %(today)s
+    """,
+    dates=(0,),
+)
+
+
 def activity_dates(user, *, today: dt.date) -> set[dt.date]:
     """Local dates with a check-in or a live reflection, in one query over the kept day rows."""
     since = today - dt.timedelta(days=STREAK_HORIZON)
-    checkins = (
-        CheckInDay.objects.for_user(user)
-        .filter(date__gte=since, date__lte=today)
-        .order_by()
-        .values_list("date")
-    )
-    reflections = (
-        ReflectionDay.objects.for_user(user)
-        .filter(date__gte=since, date__lte=today, count__gt=0)
-        .order_by()
-        .values_list("date")
-    )
-    return {row[0] for row in checkins.union(reflections)}
+    return {row[0] for row in ACTIVE_DATES.rows(user, since=since, today=today)}
 
 
 def partner_news(user) -> list:
@@ -78,33 +77,45 @@ def partner_news(user) -> list:
     return news_for(user=user)
 
 
+# Each active need (in the needs' own order) with its aggregates of the last LOW_DAYS days, read through the
+# (need, date) index: today's score, the highest score, and the first and last day rated.
+NEEDS_TODAY = OwnedSQL(
+    """
+    SELECT n.id, n.name, n.category, n.importance, n.catalogue_need_id,
+           MAX(CASE WHEN c.date = %(today)s THEN c.score END), MAX(c.score), MIN(c.date), MAX(c.date)
+      FROM needs_need n
+      LEFT JOIN needs_checkin c ON c.need_id = n.id AND c.date >= %(start)s AND c.date <= %(today)s
+     WHERE n.owner_id = %(owner)s AND n.archived_at IS NULL
+     GROUP BY n.id, n.name, n.category, n.importance, n.catalogue_need_id
+     ORDER BY n.importance DESC, n.name
+    """,
+    uuids=(0,),
+    dates=(7, 8),
+)
+
+
 def needs_today(user, *, today: dt.date, threshold: int) -> tuple[list[QuickRow], list[Need]]:
     """The quick check-in's rows (active needs with today's score) and the needs running low, in one query:
-    each need carries its own aggregates of the last LOW_DAYS days, read through the (need, date) index, so
-    neither the rows nor the work grow with the history."""
+    each need carries its own aggregates of the last LOW_DAYS days, so neither the rows nor the work grow with
+    the history."""
     start = today - dt.timedelta(days=LOW_DAYS - 1)
-    needs = list(
-        Need.objects.for_user(user)
-        .active()
-        .only("pk", "name", "category", "catalogue_need_id", "importance")
-        .order_by(*Need._meta.ordering)  # an aggregate query drops the model's default order
-        .annotate(
-            recent=FilteredRelation(
-                "checkins", condition=Q(checkins__date__gte=start, checkins__date__lte=today)
-            )
-        )
-        .annotate(
-            today_score=Max("recent__score", filter=Q(recent__date=today)),
-            top=Max("recent__score"),
-            first=Min("recent__date"),
-            last=Max("recent__date"),
-        )
-    )
-    # Each need's stretch as its two end points at its highest score: `stayed_low` reads max score, first
-    # and last day, so this is the same rule as on every other page.
-    points = [(n.pk, day, n.top) for n in needs if n.top is not None for day in (n.first, n.last)]
+    rows = NEEDS_TODAY.rows(user, today=today, start=start)
+    needs = []
+    points = []
+    for pk, name, category, importance, catalogue_need_id, today_score, top, first, last in rows:
+        need = Need(
+            id=pk, owner_id=user.pk, name=name, category=category, importance=importance,
+            catalogue_need_id=catalogue_need_id,
+        )  # fmt: skip
+        need._state.adding = False
+        need._state.db = "default"
+        needs.append((need, today_score))
+        if top is not None:
+            # The stretch as its two end points at its highest score: `stayed_low` reads max score, first and
+            # last day, so this is the same rule as on every other page.
+            points += [(pk, first, top), (pk, last, top)]
     low = stayed_low(points, today=today, days=LOW_DAYS, below=threshold)
-    return [QuickRow(n, n.today_score) for n in needs], [n for n in needs if n.pk in low]
+    return [QuickRow(need, score) for need, score in needs], [need for need, _ in needs if need.pk in low]
 
 
 def recent_reflections(user, *, limit: int = 5) -> list[TitledReflection]:

@@ -4,8 +4,11 @@ Every model a person owns inherits `OwnedModel`. Views reach owned rows only thr
 `Model.objects.for_user(request.user)`, so another person's row is simply not there (a 404).
 """
 
+import datetime as dt
+import uuid
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 
 class OwnedQuerySet(models.QuerySet):
@@ -23,3 +26,57 @@ class OwnedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class OwnedSQL:
+    """One fixed-shape read of one person's rows, written once in SQL and sent as it is.
+
+    For the hottest reads of a page: building a query through the ORM costs about ten times what the database
+    then spends answering it. Isolation still holds by construction: the SQL must limit every owned table to
+    `%(owner)s`, and `rows(user, ...)` fills that in from the signed-in person alone (a visitor gets nothing).
+    Other parameters are named (`%(today)s`). Dates and UUIDs go in and come out as Python values on every
+    database (SQLite keeps them as text): `dates` and `uuids` name the result columns holding them, by index.
+    """
+
+    OWNER = "%(owner)s"
+
+    def __init__(self, sql: str, *, dates: tuple[int, ...] = (), uuids: tuple[int, ...] = ()):
+        if self.OWNER not in sql:
+            raise ValueError("An owned read must limit its rows to %(owner)s.")
+        self.sql = sql
+        self.dates = dates
+        self.uuids = uuids
+
+    def rows(self, user, **params) -> list[tuple]:
+        if user is None or not user.is_authenticated:
+            return []
+        if "owner" in params:
+            raise ValueError("The owner is always the signed-in person.")
+        values = {name: _param(value) for name, value in params.items()}
+        values["owner"] = user.pk
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, values)
+            found = cursor.fetchall()
+        if connection.vendor == "postgresql":
+            return found  # psycopg gives dates and UUIDs as themselves
+        return [self._typed(row) for row in found]
+
+    def _typed(self, row: tuple) -> tuple:
+        row = list(row)
+        for index in self.dates:
+            if isinstance(row[index], str):
+                row[index] = dt.date.fromisoformat(row[index])
+        for index in self.uuids:
+            if isinstance(row[index], str):
+                row[index] = uuid.UUID(row[index])
+        return tuple(row)
+
+
+def _param(value):
+    if isinstance(value, uuid.UUID):
+        return value if connection.features.has_native_uuid_field else value.hex
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return connection.ops.adapt_datefield_value(value)
+    if isinstance(value, list | tuple):
+        raise ValueError("Pass one value per parameter.")
+    return value
