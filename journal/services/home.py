@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from journal.models import Reflection
 from journal.services.calendar import on_this_day
 from journal.services.prompts import prompt_of_the_day, prompts_for_low_needs
-from journal.services.reflection_titles import TitledReflection, with_titles
+from journal.services.reflection_titles import TitledReflection, titled
 from journal.services.welcome import greeting
 from needs.models.needs import Need
 from needs.models.sharing import Connection
@@ -118,11 +117,22 @@ def needs_today(user, *, today: dt.date, threshold: int) -> tuple[list[QuickRow]
     return [QuickRow(need, score) for need, score in needs], [need for need, _ in needs if need.pk in low]
 
 
+# The latest live reflections, newest first.
+RECENT = OwnedSQL(
+    """
+    SELECT id, date, title, prompt_id FROM journal_reflection
+     WHERE owner_id = %(owner)s AND deleted_at IS NULL
+     ORDER BY date DESC, created_at DESC
+     LIMIT %(limit)s
+    """,
+    uuids=(0,),
+    dates=(1,),
+)
+
+
 def recent_reflections(user, *, limit: int = 5) -> list[TitledReflection]:
     """The latest live reflections, by title."""
-    return with_titles(
-        user, Reflection.objects.for_user(user).live().order_by("-date", "-created_at")[:limit]
-    )
+    return titled(user, RECENT.rows(user, limit=limit))
 
 
 def dashboard(*, user, today: dt.date) -> dict:

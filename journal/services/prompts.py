@@ -11,8 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Sum
 
 from journal.models import PersonalPrompt, Prompt, PromptShown, RetiredStarter, Step
 from needs.models.derived import CheckInDay
@@ -325,21 +325,38 @@ def _pick(need: Need, fitting: list[Prompt], today: dt.date) -> Prompt | None:
     return fitting[int.from_bytes(digest[:4], "big") % len(fitting)]
 
 
+# The daily prompts about asking or stepping back, and every daily prompt staff tied to a catalogue need (one
+# row per tie), in the order picks are made from. Not the person's: the same for everyone, sent as SQL.
+LOW_NEED_PROMPTS = f"""
+    SELECT p.id, p.text, p.category, p.step, t.catalogueneed_id
+      FROM journal_prompt p
+      LEFT JOIN journal_prompt_catalogue_needs t ON t.prompt_id = p.id
+     WHERE p.is_active AND p.daily_pick AND NOT p.needs_relationship
+       AND (p.step IN ({", ".join(f"'{step.value}'" for step in LOW_NEED_STEPS)}) OR t.catalogueneed_id IS NOT NULL)
+     ORDER BY p.step, p.category, p.text, p.id
+"""  # noqa: S608 - only the steps' own fixed values are written into it
+
+
 def prompts_for_low_needs(needs: list[Need], *, today: dt.date) -> list[dict]:
     """[{"need", "prompt"}] for needs running low: a daily question tied to the need's catalogue need when staff
     tied one, else one of its category (about asking or stepping back), else one for any category. One query."""
     catalogue_ids = {need.catalogue_need_id for need in needs if need.catalogue_need_id}
-    rows = (
-        Prompt.objects.daily()
-        .filter(Q(step__in=LOW_NEED_STEPS) | Q(catalogue_needs__in=catalogue_ids))
-        .annotate(tied_to=F("catalogue_needs"))
-        .order_by("step", "category", "text", "pk")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(LOW_NEED_PROMPTS)
+        found = cursor.fetchall()
+    prompts: dict = {}
+    rows = []
+    for pk, text, category, step, tied_to in found:
+        prompt = prompts.get(pk)
+        if prompt is None:
+            prompt = prompts[pk] = Prompt(id=pk, text=text, category=category, step=step)
+            prompt._state.adding = False
+        rows.append((prompt, tied_to))
     tied: dict = defaultdict(list)
     general: dict = {}
-    for prompt in rows:
-        if prompt.tied_to in catalogue_ids:
-            tied[prompt.tied_to].append(prompt)
+    for prompt, tied_to in rows:
+        if tied_to in catalogue_ids:
+            tied[tied_to].append(prompt)
         if prompt.step in LOW_NEED_STEPS:
             general.setdefault(prompt.pk, prompt)
     pool = list(general.values())

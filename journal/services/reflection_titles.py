@@ -22,7 +22,11 @@ class TitledReflection:
 
 def with_titles(user, reflections) -> list[TitledReflection]:
     """`reflections`: a queryset of the person's own reflections (`Reflection.objects.for_user(user)...`)."""
-    rows = list(reflections.values_list(*FIELDS))
+    return titled(user, list(reflections.values_list(*FIELDS)))
+
+
+def titled(user, rows: list[tuple]) -> list[TitledReflection]:
+    """`rows`: the person's own reflections as (pk, date, sealed title, prompt_id)."""
     if not rows:
         return []
     open_title = text_opener(user, label=Reflection._meta.label_lower, field="title")
