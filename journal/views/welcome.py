@@ -121,7 +121,10 @@ def welcome_checkin(request):
 def welcome_write(request):
     # Once the path is done the page is not shown again, but what it sends is still saved: the same form sent
     # again (its first answer lost, the text perhaps changed) updates the reflection it made, never drops it.
-    if _done_already(request) and request.method != "POST":
+    # Words sent after the session expired (or with a form grown too old) come back here, filled in, even once
+    # the path is done: they are still to be saved.
+    recovered = recovery.take(request) if request.method != "POST" else None
+    if _done_already(request) and request.method != "POST" and recovered is None:
         return redirect("home")
     today = local_today(request.user)
     question = first_question(user=request.user, today=today)
@@ -142,6 +145,11 @@ def welcome_write(request):
             welcome_finish(user=request.user)
             messages.success(request, "Your first reflection is saved. This is your home in Attune.")
             return redirect("home")
+    elif recovered is not None:
+        form = ReflectionForm(recovered, owner=request.user, today=today)
+        messages.info(
+            request, "Here is everything you wrote. Nothing is saved yet — press “Save my first reflection”."
+        )
     else:
         form = ReflectionForm(
             initial={

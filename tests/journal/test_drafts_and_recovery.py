@@ -162,7 +162,9 @@ def test_text_kept_after_a_session_expired_goes_back_only_to_the_person_who_wrot
         "body": TEXT,
         recovery.WRITER_FIELD: person_tag(alice),
     }
-    assert client.post(NEW, written).status_code == 302  # alice's session had expired: kept for her
+    kept = client.post(NEW, written)  # alice's session had expired: kept for her
+    assert kept.status_code == 302 and recovery.cookie_name() in kept.cookies
+    assert recovery.SESSION_KEY in client.session
     # Someone else signs in on the same browser: a fresh form, none of alice's words.
     client.post(reverse("account_login"), {"login": "bob@example.com", "password": PASSWORD, "next": NEW})
     page = client.get(NEW)

@@ -14,8 +14,10 @@ from django.utils.html import escape
 from journal.models import Reflection, Step
 from needs.models.accounts import Profile, WelcomeStep
 from needs.models.needs import CatalogueNeed, Category, CheckIn, Need
+from needs.privacy import recovery
+from needs.privacy.tags import person_tag
 from needs.services.accounts import profile_for
-from tests.conftest import make_person
+from tests.conftest import PASSWORD, make_person
 from tests.factories import make_checkin, make_need
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +263,24 @@ def test_the_first_reflection_sent_again_with_changes_after_the_path_ended_is_ke
     assert response["Location"] == reverse("home")
     reflection = Reflection.objects.for_user(newcomer).get()
     assert reflection.reveal_all(owner=newcomer).body == "First words, and a few more."
+
+
+@pytest.mark.parametrize("path_done", [False, True], ids=["on-the-path", "path-done-meanwhile"])
+def test_a_first_reflection_sent_after_the_session_expired_comes_back_after_logging_in(
+    client, newcomer, path_done
+):
+    client.post(SKIP, {"step": "checkin"})
+    data = write_post(client, body="Words written slowly, over a long evening.")
+    data[recovery.WRITER_FIELD] = person_tag(newcomer)
+    client.logout()  # the session expired while they wrote
+    kept = client.post(WRITE, data)
+    assert kept.status_code == 302 and kept["Location"].startswith(reverse("account_login"))
+    assert recovery.cookie_name() in kept.cookies
+    if path_done:
+        Profile.objects.filter(owner=newcomer).update(welcome_step=WelcomeStep.DONE)
+    client.post(reverse("account_login"), {"login": newcomer.email, "password": PASSWORD})
+    page = client.get(WRITE)
+    assert page.status_code == 200
+    assert page.context["form"]["body"].value() == "Words written slowly, over a long evening."
+    assert "Nothing is saved yet" in page.content.decode()
+    assert not Reflection.objects.for_user(newcomer).exists()
