@@ -14,6 +14,8 @@ import pytest
 from django.db import DatabaseError, connection, connections, transaction
 
 from journal.models import Reflection
+from journal.portability.import_needs import checkins_write
+from journal.services.account_data import account_delete
 from journal.services.reflections import reflection_save
 from needs.models.derived import NeedFeelingWeek
 from needs.models.needs import CheckIn
@@ -126,11 +128,18 @@ def test_a_rating_sent_from_two_devices_at_the_same_moment_is_never_overwritten_
     assert CheckIn.objects.get(owner=person, need=need, date=DAY).score == 5
 
 
+def _import_batch(person, items):
+    with transaction.atomic():  # as the import writes each batch
+        checkins_write(person, items)
+
+
 CHECKIN_WRITES = {
     "save": lambda person, need, found: checkins_save(user=person, date=DAY, ratings={need: (7, None)}),
     "update": lambda person, need, found: checkin_update(user=person, checkin=found, score=7, note=""),
     "delete": lambda person, need, found: checkin_delete(checkin=found),
     "need delete": lambda person, need, found: need_delete(need=need),
+    "account delete": lambda person, need, found: account_delete(user=person),
+    "import": lambda person, need, found: _import_batch(person, [(need.pk, DAY, 7, "", found.pk)]),
 }
 
 

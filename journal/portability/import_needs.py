@@ -31,6 +31,7 @@ from needs.models.relationships import PausePlan, Relationship
 from needs.models.sharing import Statement
 from needs.privacy.crypto import reveal_each, seal_text, text_opener
 from needs.services.accounts import local_today
+from needs.services.derived import person_lock
 from needs.services.needs import NeedNameTaken, need_save
 from needs.services.relationships import pause_plan_save, relationship_create, relationship_ratings_save
 from needs.services.sharing import love_profile_save, statement_save
@@ -145,7 +146,9 @@ CHECKIN_COLUMNS = ("id", "owner", "need", "date", "score", "note", "created_at",
 
 
 def checkins_write(user, items: list[tuple]) -> None:
-    """Write check-ins planned by `checkins_import`, in bulk (the caller rebuilds what is derived from them)."""
+    """Write check-ins planned by `checkins_import`, in bulk (the caller rebuilds what is derived from them).
+    The person's turn first, as every check-in write: a check-in saved meanwhile waits for the batch."""
+    person_lock(user.pk)
     now = timezone.now()
     seal = functools.partial(seal_text, user, label=CheckIn._meta.label_lower, field="note")
     new, changed = [], []

@@ -6,6 +6,8 @@ from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
 from django.db import transaction
 
+from needs.services.derived import person_lock
+
 
 @transaction.atomic
 def account_delete(*, user) -> None:
@@ -13,4 +15,5 @@ def account_delete(*, user) -> None:
     (on_delete=CASCADE), the data key with them: any backup of their ciphertext can no longer be opened."""
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
+    person_lock(user.pk)  # before the check-in rows go, as every check-in write
     user.delete()
