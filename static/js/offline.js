@@ -14,6 +14,7 @@
   var SW_URL = "/sw.js";
   var STATE_URL = "/offline/state/";
   var CHECKIN_URL = "/needs/check-in/";
+  var WRITER_FIELD = "written_by"; // the hidden field naming whose words a form holds (see needs.privacy.recovery)
   var NEW_REFLECTION_URL = "/journal/new/";
   var LOGOUT_URL = "/accounts/logout/";
   var GOODBYE_URL = "/goodbye/"; // shown once an account is deleted
@@ -188,10 +189,16 @@
     if (!answer.person || !sent.length) return Promise.resolve();
     return getAll("waiting").then(function (items) {
       var arrived = items.filter(function (item) {
-        return item.person === answer.person && (sent.indexOf(item.id) !== -1 || sent.indexOf(item.formKey) !== -1);
+        if (item.person !== answer.person) return false;
+        if (sent.indexOf(item.id) !== -1) return true;
+        // By its form's key: the server holds that form, but a copy sent again with other words (a save
+        // stopped, the text changed, saved again) may hold more than it does, so that one is sent itself.
+        return sent.indexOf(item.formKey) !== -1 && !item.resend;
       });
       return Promise.all(arrived.map(function (item) { return deleteOne("waiting", item.id); }))
-        .then(function () { tellArrived(arrived); });
+        .then(function () {
+          tellArrived(arrived.filter(function (item) { return item.status === "waiting" || item.status === "sending"; }));
+        });
     });
   }
 
@@ -347,7 +354,8 @@
         if (!answer.person) return null; // kept until the person who wrote it logs in again
         return withLock(function () {
           return getAll("waiting").then(function (fresh) {
-            var mine = fresh.filter(function (item) { return item.person === answer.person && item.status === "waiting"; });
+            var mine = fresh.filter(function (item) { return item.person === answer.person && item.status === "waiting"; })
+              .sort(function (a, b) { return a.writtenAt - b.writtenAt; }); // the newest words are sent last
             var arrived = [];
             return mine.reduce(function (chain, item) {
               return chain.then(function (go) {
@@ -388,7 +396,8 @@
   function sendOne(item, answer) {
     return unseal(item).then(function (payload) {
       var body = new URLSearchParams();
-      payload.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
+      payload.fields.forEach(function (pair) { if (pair[0] !== WRITER_FIELD) body.append(pair[0], pair[1]); });
+      body.append(WRITER_FIELD, item.person); // whose words: kept for them alone if the session ends on the way
       body.append("csrfmiddlewaretoken", answer.csrf);
       var headers = { "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": answer.csrf };
       // The check-in answers with its small part instead of a page and a message for later.
@@ -426,7 +435,9 @@
         form.action = payload.url;
         form.hidden = true;
         payload.fields.forEach(function (pair) { if (pair[0] === "form_key") item.formKey = pair[1]; });
-        payload.fields.concat([["offline_id", item.id], ["csrfmiddlewaretoken", both[1].csrf]]).forEach(function (pair) {
+        payload.fields.filter(function (pair) { return pair[0] !== WRITER_FIELD; }).concat([
+          ["offline_id", item.id], [WRITER_FIELD, item.person], ["csrfmiddlewaretoken", both[1].csrf]
+        ]).forEach(function (pair) {
           var input = document.createElement("input");
           input.type = "hidden";
           input.name = pair[0];
@@ -682,18 +693,21 @@
     window.setTimeout(go, SEAL_WAIT);
     var id = newId();
     var formKey = ownKey.value;
-    // One copy per form: an earlier copy of this same form (sent, stopped, changed, sent again) gives way to
-    // the words sent now.
-    getAll("waiting").then(function (items) {
-      return Promise.all(items.filter(function (item) {
+    // One copy per form: this one is kept first, then an earlier copy of the same form (sent, stopped,
+    // changed, sent again) gives way to it. A copy that replaced another is always sent itself: the server
+    // holding its form says nothing of which words it holds.
+    var writtenAt = Date.now();
+    var earlier = getAll("waiting").then(function (items) {
+      return items.filter(function (item) {
         return item.formKey === formKey && item.person === person && item.status !== "conflict";
-      }).map(function (item) { return deleteOne("waiting", item.id); }));
-    }).then(function () {
-      return seal(id, { url: NEW_REFLECTION_URL, fields: fields });
-    }).then(function (sealed) {
+      });
+    }).catch(function () { return []; });
+    Promise.all([earlier, seal(id, { url: NEW_REFLECTION_URL, fields: fields })]).then(function (both) {
       return putOne("waiting", {
-        id: id, kind: "reflection", person: person, writtenAt: Date.now(), status: "sending",
-        formKey: formKey, iv: sealed.iv, data: sealed.data
+        id: id, kind: "reflection", person: person, writtenAt: writtenAt, status: "sending",
+        formKey: formKey, resend: both[0].length > 0, iv: both[1].iv, data: both[1].data
+      }).then(function () {
+        return Promise.all(both[0].map(function (item) { return deleteOne("waiting", item.id); }));
       });
     }).then(go, go);
   }

@@ -460,34 +460,46 @@ def _waiting_bodies(page) -> int:
     )
 
 
-def test_a_save_stopped_on_the_way_can_be_sent_again_and_only_the_newest_words_wait(page, live_server):
-    """Save, then the browser's stop while the answer is slow: the button works again. Edited and saved once
-    more while the connection drops on the way, one copy waits (the newest words), and once it is sent the
-    next page with the panel says it is saved, so no one writes it twice."""
+@pytest.mark.parametrize("first_save", ["never arrives", "arrives, its answer lost"])
+def test_a_save_stopped_on_the_way_can_be_sent_again_and_the_newest_words_are_saved(
+    page, live_server, first_save
+):
+    """Save, then the browser's stop while the answer is slow (the first send reached Attune or not): the button
+    works again. Edited and saved once more, its answer lost again, one copy waits (the newest words); it is
+    sent itself, and the next page with the panel says it is saved, so no one writes it twice."""
     base = live_server.url
     person = make_person("ola@example.com")
     make_need(person, NEED_NAME, category=Category.PHYSICAL)
     log_in(page, base, "ola@example.com", PASSWORD)
     _needs_list_kept(page)
 
-    # The browser's stop (Esc) while the answer is slow: the request is cancelled and the form's page stays.
-    stopped = lambda route: route.abort("aborted") if route.request.method == "POST" else route.continue_()  # noqa: E731
+    def stopped(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        if first_save != "never arrives":
+            route.fetch()  # Attune saves it ...
+        return route.abort("aborted")  # ... and the person presses Esc: the form's page stays
+
     page.route("**/journal/new/", stopped)
     _reflection_written_online(page, base, SECRET_TITLE)
     page.wait_for_timeout(300)
     expect(page).to_have_url(base + "/journal/new/")
     assert _waiting_bodies(page) == 1
+    assert Reflection.objects.count() == (0 if first_save == "never arrives" else 1)
     page.unroute("**/journal/new/")
 
-    # They add a line and press Save again, and this time the connection drops on the way.
+    # They add a line and press Save again, and again the answer never comes: one copy waits, the newest.
     page.get_by_label("Your reflection").fill(
         f"Between two stations. {SECRET_WORD} again. And one more line."
     )
-    never_arrives = lambda route: route.abort() if route.request.method == "POST" else route.continue_()  # noqa: E731
-    page.route("**/journal/new/", never_arrives)
+    page.route(
+        "**/journal/new/",
+        lambda route: route.abort("aborted") if route.request.method == "POST" else route.continue_(),
+    )
     page.get_by_role("button", name="Save reflection").click()
-    page.wait_for_timeout(500)
-    assert Reflection.objects.count() == 0
+    page.wait_for_timeout(300)
+    expect(page).to_have_url(base + "/journal/new/")
+    assert _waiting_bodies(page) == 1
 
     page.unroute("**/journal/new/")
     page.goto(base + "/")
