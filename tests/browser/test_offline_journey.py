@@ -406,6 +406,15 @@ def test_a_session_that_ended_takes_its_needs_list_off_the_device_and_its_writin
     assert not CheckIn.objects.exists()
 
 
+def _signed_in_with_a_need(page, base, email):
+    """A person with one need, signed in, whose needs list this browser keeps."""
+    person = make_person(email)
+    make_need(person, NEED_NAME, category=Category.PHYSICAL)
+    log_in(page, base, email, PASSWORD)
+    _needs_list_kept(page)
+    return person
+
+
 def _reflection_written_online(page, base, title):
     page.goto(base + "/journal/new/")
     page.get_by_label("Title").fill(title)
@@ -416,10 +425,7 @@ def _reflection_written_online(page, base, title):
 def test_a_reflection_whose_connection_drops_on_the_way_is_kept_then_saved_once(page, live_server):
     """The browser says it is online, but the request never reaches Attune (a tunnel): nothing is lost."""
     base = live_server.url
-    person = make_person("jon@example.com")
-    make_need(person, NEED_NAME, category=Category.PHYSICAL)
-    log_in(page, base, "jon@example.com", PASSWORD)
-    _needs_list_kept(page)
+    person = _signed_in_with_a_need(page, base, "jon@example.com")
 
     never_arrives = lambda route: route.abort() if route.request.method == "POST" else route.continue_()  # noqa: E731
     page.route("**/journal/new/", never_arrives)
@@ -468,10 +474,7 @@ def test_a_save_stopped_on_the_way_can_be_sent_again_and_the_newest_words_are_sa
     works again. Edited and saved once more, its answer lost again, one copy waits (the newest words); it is
     sent itself, and the next page with the panel says it is saved, so no one writes it twice."""
     base = live_server.url
-    person = make_person("ola@example.com")
-    make_need(person, NEED_NAME, category=Category.PHYSICAL)
-    log_in(page, base, "ola@example.com", PASSWORD)
-    _needs_list_kept(page)
+    person = _signed_in_with_a_need(page, base, "ola@example.com")
 
     def stopped(route):
         if route.request.method != "POST":
@@ -534,10 +537,7 @@ def test_a_browser_whose_storage_hangs_still_sends_the_reflection(page, live_ser
 
 def test_a_reflection_saved_whose_answer_is_lost_is_not_saved_twice(page, live_server):
     base = live_server.url
-    person = make_person("kim@example.com")
-    make_need(person, NEED_NAME, category=Category.PHYSICAL)
-    log_in(page, base, "kim@example.com", PASSWORD)
-    _needs_list_kept(page)
+    person = _signed_in_with_a_need(page, base, "kim@example.com")
 
     def answer_lost(route):
         if route.request.method != "POST":
