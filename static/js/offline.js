@@ -193,7 +193,9 @@
         if (sent.indexOf(item.id) !== -1) return true;
         // By its form's key: the server holds that form, but a copy sent again with other words (a save
         // stopped, the text changed, saved again) may hold more than it does, so that one is sent itself.
-        return sent.indexOf(item.formKey) !== -1 && !item.resend;
+        // Once such a copy has been opened in the site's own page (a comparison, a form to look at), the person has
+        // seen its words there, as with any copy that needed their eyes.
+        return sent.indexOf(item.formKey) !== -1 && (!item.resend || item.opened);
       });
       return Promise.all(arrived.map(function (item) { return deleteOne("waiting", item.id); }))
         .then(function () {
@@ -435,6 +437,7 @@
         form.action = payload.url;
         form.hidden = true;
         payload.fields.forEach(function (pair) { if (pair[0] === "form_key") item.formKey = pair[1]; });
+        item.opened = true;
         payload.fields.filter(function (pair) { return pair[0] !== WRITER_FIELD; }).concat([
           ["offline_id", item.id], [WRITER_FIELD, item.person], ["csrfmiddlewaretoken", both[1].csrf]
         ]).forEach(function (pair) {
@@ -655,6 +658,7 @@
   // the server confirms it arrived (by its form key), or the page shows the form again with the words in it;
   // otherwise (a connection that dropped on the way: a tunnel, a lift) it waits to be sent by itself, once.
   var submitting = false;
+  var submittedKeys = []; // the form keys this page has sent
   var SEAL_WAIT = 1500; // ms: a browser whose storage hangs still sends the form, unkept, after this long
   window.addEventListener("pageshow", function (event) { if (event.persisted) submitting = false; });
 
@@ -693,6 +697,10 @@
     window.setTimeout(go, SEAL_WAIT);
     var id = newId();
     var formKey = ownKey.value;
+    // This form went before (from this page, or the page is its answer: the form shown again to fix something):
+    // the server may hold other words under its key.
+    var sentBefore = submittedKeys.indexOf(formKey) !== -1 || form.hasAttribute("data-sent-before");
+    submittedKeys.push(formKey);
     // One copy per form: this one is kept first, then an earlier copy of the same form (sent, stopped,
     // changed, sent again) gives way to it. A copy that replaced another is always sent itself: the server
     // holding its form says nothing of which words it holds.
@@ -705,7 +713,7 @@
     Promise.all([earlier, seal(id, { url: NEW_REFLECTION_URL, fields: fields })]).then(function (both) {
       return putOne("waiting", {
         id: id, kind: "reflection", person: person, writtenAt: writtenAt, status: "sending",
-        formKey: formKey, resend: both[0].length > 0, iv: both[1].iv, data: both[1].data
+        formKey: formKey, resend: both[0].length > 0 || sentBefore, iv: both[1].iv, data: both[1].data
       }).then(function () {
         return Promise.all(both[0].map(function (item) { return deleteOne("waiting", item.id); }));
       });

@@ -515,6 +515,44 @@ def test_a_save_stopped_on_the_way_can_be_sent_again_and_the_newest_words_are_sa
     )
 
 
+def test_words_changed_after_a_save_that_arrived_are_never_let_go_by_the_forms_key_alone(page, live_server):
+    """The first save arrives (its answer lost), and its copy goes once the server says it holds the form. The
+    person changes the words and saves again, and that answer is lost too: Attune holds the form's key, but not
+    these words, so the copy is sent itself."""
+    base = live_server.url
+    person = _signed_in_with_a_need(page, base, "uma@example.com")
+
+    def arrives_unanswered(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        route.fetch()
+        return route.abort("aborted")
+
+    page.route("**/journal/new/", arrives_unanswered)
+    _reflection_written_online(page, base, SECRET_TITLE)
+    page.wait_for_timeout(300)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")  # the connection comes back
+    _nothing_waits(page)  # the server holds that form: its copy goes
+
+    page.unroute("**/journal/new/")
+    page.route(  # this time the connection drops on the way: the changed words never arrive
+        "**/journal/new/",
+        lambda route: route.abort("aborted") if route.request.method == "POST" else route.continue_(),
+    )
+    page.get_by_label("Your reflection").fill(
+        f"Between two stations. {SECRET_WORD} again. Changed after all."
+    )
+    page.get_by_role("button", name="Save reflection").click()
+    page.wait_for_timeout(300)
+    expect(page).to_have_url(base + "/journal/new/")
+    page.unroute("**/journal/new/")
+    page.goto(base + "/")
+    _nothing_waits(page)
+    (reflection,) = Reflection.objects.filter(owner=person)
+    reflection.reveal_all(owner=person)
+    assert reflection.plain.body.endswith("Changed after all.")
+
+
 def test_a_browser_whose_storage_hangs_still_sends_the_reflection(page, live_server):
     base = live_server.url
     person = make_person("pat@example.com")
