@@ -32,8 +32,9 @@ class OwnedSQL:
     """One fixed-shape read of one person's rows, written once in SQL and sent as it is.
 
     For the hottest reads of a page: building a query through the ORM costs about ten times what the database
-    then spends answering it. Isolation still holds by construction: the SQL must limit every owned table to
-    `%(owner)s`, and `rows(user, ...)` fills that in from the signed-in person alone (a visitor gets nothing).
+    then spends answering it. Isolation still holds by construction: the SQL must limit its rows to `%(owner)s`
+    (a table reached only through an owned row, such as check-ins through their need, is limited by that row), and
+    `rows(user, ...)` fills it in from the signed-in person alone (a visitor gets nothing).
     Other parameters are named (`%(today)s`). Dates and UUIDs go in and come out as Python values on every
     database (SQLite keeps them as text): `dates` and `uuids` name the result columns holding them, by index.
     """
