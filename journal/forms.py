@@ -13,6 +13,7 @@ from journal.models import Channel, PersonalPrompt, Prompt, Reflection, Reminder
 from journal.services.push import is_push_service, valid_key
 from needs.forms.fields import LongText, past_or_today, without_maxlength
 from needs.models.needs import Category, CategoryGroup, Need, by_category
+from needs.privacy.owned import OwnedSQL
 
 BODY_LIMIT = 100_000
 TITLE_LIMIT = 300
@@ -121,6 +122,22 @@ class PersonalPromptForm(forms.Form):
         without_maxlength(self)
 
 
+# The journal filter's choices: the person's needs by name, and the prompts one of their live reflections answers
+# (asked prompt by prompt: no DISTINCT over every reflection of a long journal), in the prompts' own order.
+NEED_CHOICES = OwnedSQL(
+    "SELECT id, name FROM needs_need WHERE owner_id = %(owner)s ORDER BY name",
+    uuids=(0,),
+)
+ANSWERED_PROMPT_CHOICES = OwnedSQL(
+    """
+    SELECT p.id, p.text FROM journal_prompt p
+     WHERE EXISTS (SELECT 1 FROM journal_reflection r
+                    WHERE r.owner_id = %(owner)s AND r.deleted_at IS NULL AND r.prompt_id = p.id)
+     ORDER BY p.step, p.category, p.text
+    """
+)
+
+
 class JournalFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
     need = forms.ModelChoiceField(queryset=Need.objects.none(), required=False, empty_label="Any need")
@@ -132,6 +149,7 @@ class JournalFilterForm(forms.Form):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
+        self.owner = owner
         self.fields["need"].queryset = Need.objects.for_user(owner).order_by("name")
         # Prompts asked one at a time, each answered or not by one of the person's live reflections: no
         # DISTINCT over every reflection of a long journal.
@@ -148,9 +166,10 @@ class JournalFilterForm(forms.Form):
 
     def select_choices(self) -> dict[str, list[tuple[str, str]]]:
         """(value, label) of each select, the person's needs and prompts read once, as values (a
-        ModelChoiceIterator counts, then lists, and builds a model per row)."""
-        needs = self.fields["need"].queryset.values_list("pk", "name")
-        prompts = self.fields["prompt"].queryset.values_list("pk", "text")
+        ModelChoiceIterator counts, then lists, and builds a model per row), in SQL written once: the same rows
+        and order as the fields' querysets, which still check a value sent."""
+        needs = NEED_CHOICES.rows(self.owner)
+        prompts = ANSWERED_PROMPT_CHOICES.rows(self.owner)
         return {
             "need": [("", self.fields["need"].empty_label), *((str(pk), name) for pk, name in needs)],
             "category": [(str(v), str(label)) for v, label in self.fields["category"].choices],

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q
-from django.db.models.expressions import RawSQL
 
 from journal.models import Reflection
 from needs.models.derived import CheckInDay
+from needs.privacy.owned import OwnedSQL
 
 
 @dataclass
@@ -88,8 +88,30 @@ def month_calendar(*, user, year: int, month: int, today: dt.date) -> list[list[
 ON_THIS_DAY_YEARS = 150
 
 
+# The person's live reflections on any of the given dates, newest first: one parameter for all the dates (an
+# `IN` of 150 parameters costs more to bind than the query), read through the (owner, date) index.
+_ON_DATES = {
+    "postgresql": "date = ANY(CAST(%(dates)s AS date[]))",
+    "sqlite": "date IN (SELECT value FROM json_each(%(dates)s))",
+}
+ON_THIS_DAY = {
+    vendor: OwnedSQL(
+        f"""
+        SELECT id, date FROM journal_reflection
+         WHERE owner_id = %(owner)s AND deleted_at IS NULL AND {among}
+         ORDER BY date DESC
+         LIMIT %(limit)s
+        """,  # noqa: S608 - only the fixed fragments above are written into it
+        uuids=(0,),
+        dates=(1,),
+    )
+    for vendor, among in _ON_DATES.items()
+}
+
+
 def on_this_day(*, user, today: dt.date, limit: int = 5) -> list[Reflection]:
-    """Reflections written on this month and day in earlier years (29 February: in leap years).
+    """Reflections written on this month and day in earlier years (29 February: in leap years), as their id and
+    date (all the list shows).
 
     Exact dates rather than month/day arithmetic, so the (owner, date) index answers it however long the
     journal is.
@@ -97,29 +119,12 @@ def on_this_day(*, user, today: dt.date, limit: int = 5) -> list[Reflection]:
     years = range(today.year - 1, today.year - ON_THIS_DAY_YEARS - 1, -1)
     if (today.month, today.day) == (2, 29):  # 29 February: in leap years only
         years = [year for year in years if calendar.isleap(year)]
-    dates = [dt.date(year, today.month, today.day) for year in years]
-    # Only what the list shows: the date and a link.
-    return list(
-        Reflection.objects.for_user(user)
-        .live()
-        .filter(_date_among(dates))
-        .only("id", "date")
-        .order_by("-date")[:limit]
-    )
-
-
-class _AnyOf(Func):
-    """`date = ANY(array)`: one parameter for all the dates, where `IN` binds 150 and parsing those costs more
-    than the query."""
-
-    template = "(%(expressions)s))"
-    arg_joiner = " = ANY("
-    output_field = BooleanField()
-
-
-def _date_among(dates: list[dt.date]):
-    if connection.vendor == "postgresql":
-        # One text parameter cast to date[]: adapting 150 dates one by one cost more than the whole query.
-        literal = "{" + ",".join(day.isoformat() for day in dates) + "}"
-        return _AnyOf(F("date"), RawSQL("%s::date[]", [literal]))
-    return Q(date__in=dates)
+    days = [dt.date(year, today.month, today.day).isoformat() for year in years]
+    dates = "{" + ",".join(days) + "}" if connection.vendor == "postgresql" else json.dumps(days)
+    found = []
+    for pk, date in ON_THIS_DAY[connection.vendor].rows(user, dates=dates, limit=limit):
+        reflection = Reflection(id=pk, owner_id=user.pk, date=date)
+        reflection._state.adding = False
+        reflection._state.db = "default"
+        found.append(reflection)
+    return found

@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from journal.services.calendar import on_this_day
 from journal.services.prompts import prompt_of_the_day, prompts_for_low_needs
 from journal.services.reflection_titles import TitledReflection, titled
 from journal.services.welcome import greeting
 from needs.models.needs import Need
-from needs.models.sharing import Connection
+from needs.need_page import url_maker
 from needs.privacy.owned import OwnedSQL
 from needs.services.accounts import profile_for
 from needs.services.checkins import QuickRow, stayed_low
@@ -68,10 +70,20 @@ def activity_dates(user, *, today: dt.date) -> set[dt.date]:
     return {row[0] for row in ACTIVE_DATES.rows(user, since=since, today=today)}
 
 
+# Whether the person is in any active connection (the same rule as `Connection.objects.for_participant`).
+IN_A_CONNECTION = OwnedSQL(
+    """
+    SELECT 1 FROM needs_connection
+     WHERE (inviter_id = %(owner)s OR invitee_id = %(owner)s) AND ended_at IS NULL
+     LIMIT 1
+    """
+)
+
+
 def partner_news(user) -> list:
     """The partner news cards. The news query is costly to build and plan (eight subqueries) and most people
     have no connection at all, so a plain look for one comes first."""
-    if not Connection.objects.for_participant(user).exists():
+    if not IN_A_CONNECTION.rows(user):
         return []
     return news_for(user=user)
 
@@ -140,6 +152,15 @@ def dashboard(*, user, today: dt.date) -> dict:
     rows, low = needs_today(user, today=today, threshold=profile.low_score_threshold)
     low_items = prompts_for_low_needs(low, today=today) if low else []
     active = activity_dates(user, today=today)
+    # Each listed row's link, from one reverse per kind of link.
+    need_url = url_maker("needs:need_detail")
+    for item in low_items:
+        item["need_url"] = need_url(item["need"].pk)
+    reflection_url = url_maker("journal:reflection_detail")
+    recent = recent_reflections(user)
+    earlier = on_this_day(user=user, today=today)
+    for reflection in (*recent, *earlier):
+        reflection.url = reflection_url(reflection.pk)
     return {
         "prompt": prompt_of_the_day(user=user, today=today),
         "quick_rows": rows,
@@ -148,8 +169,9 @@ def dashboard(*, user, today: dt.date) -> dict:
         "show_streak": profile.show_streak,
         "low_needs": low_items,
         "threshold": profile.low_score_threshold,
-        "recent": recent_reflections(user),
-        "on_this_day": on_this_day(user=user, today=today),
+        "recent": recent,
+        "on_this_day": earlier,
+        "write_url": reverse("journal:reflection_create"),
         "today": today,
         "partner_news": partner_news(user),
     }

@@ -18,6 +18,7 @@ from journal.models import PersonalPrompt, Prompt, PromptShown, RetiredStarter, 
 from needs.models.derived import CheckInDay
 from needs.models.needs import CatalogueNeed, Category, Need
 from needs.models.relationships import Relationship
+from needs.privacy.owned import OwnedSQL
 from needs.services.accounts import local_date_of, profile_for
 from needs.services.needs import CATALOGUE_FILE
 
@@ -288,16 +289,63 @@ def _choose(*, user, today: dt.date, exclude_current: PromptShown | None) -> Pro
     )
 
 
+# Today's prompt as chosen (the newest shown for the date), with the staff prompt or the person's own it names.
+TODAYS_PROMPT = OwnedSQL(
+    """
+    SELECT s.id, s.prompt_id, p.text, p.follow_up, p.category, p.step, p.is_active, p.daily_pick,
+           p.needs_relationship, p.points_to_help, s.personal_prompt_id, o.text, o.category, o.step
+      FROM journal_promptshown s
+      LEFT JOIN journal_prompt p ON p.id = s.prompt_id
+      LEFT JOIN journal_personalprompt o ON o.id = s.personal_prompt_id AND o.owner_id = %(owner)s
+     WHERE s.owner_id = %(owner)s AND s.date = %(today)s
+     ORDER BY s.id DESC
+     LIMIT 1
+    """,
+    uuids=(10,),
+)
+
+
+def _todays_shown(user, today: dt.date) -> PromptShown | None:
+    """Today's `PromptShown` with its prompt, in one fixed query (the home page's hottest read). The prompt
+    carries what the page shows and the daily pool's flags, no more."""
+    found = TODAYS_PROMPT.rows(user, today=today)
+    if not found:
+        return None
+    (pk, prompt_id, text, follow_up, category, step, is_active, daily_pick, needs_relationship, points_to_help,
+     personal_id, personal_text, personal_category, personal_step) = found[0]  # fmt: skip
+    shown = PromptShown(
+        id=pk, owner_id=user.pk, date=today, prompt_id=prompt_id, personal_prompt_id=personal_id
+    )
+    if prompt_id is not None:
+        shown.prompt = _loaded(
+            Prompt(
+                id=prompt_id, text=text, follow_up=follow_up, category=category, step=step,
+                is_active=bool(is_active), daily_pick=bool(daily_pick), needs_relationship=bool(needs_relationship),
+                points_to_help=bool(points_to_help),
+            )
+        )  # fmt: skip
+    elif personal_id is not None:
+        if personal_text is None:
+            return None  # not the person's own prompt: never shown
+        shown.personal_prompt = _loaded(
+            PersonalPrompt(
+                id=personal_id, owner_id=user.pk, text=personal_text, category=personal_category,
+                step=personal_step,
+            )
+        )  # fmt: skip
+    return _loaded(shown)
+
+
+def _loaded(instance):
+    instance._state.adding = False
+    instance._state.db = "default"
+    return instance
+
+
 def prompt_of_the_day(*, user, today: dt.date) -> DailyPrompt | None:
     """The same prompt all local day; chosen on the day's first visit."""
-    shown = (
-        PromptShown.objects.for_user(user)
-        .filter(date=today)
-        .select_related("prompt", "personal_prompt")
-        .order_by("-id")
-        .first()
-    )
-    if shown is None or (shown.prompt and not shown.prompt.fits_a_day):
+    shown = _todays_shown(user, today)
+    if shown is None or (shown.prompt_id and not shown.prompt.fits_a_day):
         # Staff may have taken today's question out of the daily pool since it was chosen: choose again.
         with transaction.atomic():
             shown = _choose(user=user, today=today, exclude_current=None)
@@ -317,7 +365,7 @@ def prompt_another(*, user, today: dt.date) -> DailyPrompt | None:
 LOW_NEED_STEPS = (Step.OPENNESS, Step.STEPPING_BACK)
 
 
-def _pick(need: Need, fitting: list[Prompt], today: dt.date) -> Prompt | None:
+def _pick(need: Need, fitting: list, today: dt.date):
     """The same question for a need all day, another on another day."""
     if not fitting:
         return None
@@ -344,28 +392,26 @@ def prompts_for_low_needs(needs: list[Need], *, today: dt.date) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(LOW_NEED_PROMPTS)
         found = cursor.fetchall()
-    prompts: dict = {}
-    rows = []
-    for pk, text, category, step, tied_to in found:
-        prompt = prompts.get(pk)
-        if prompt is None:
-            prompt = prompts[pk] = Prompt(id=pk, text=text, category=category, step=step)
-            prompt._state.adding = False
-        rows.append((prompt, tied_to))
+    # Rows stay plain tuples (pk, text, category, step); only the questions picked become prompts.
     tied: dict = defaultdict(list)
     general: dict = {}
-    for prompt, tied_to in rows:
+    for pk, text, category, step, tied_to in found:
         if tied_to in catalogue_ids:
-            tied[tied_to].append(prompt)
-        if prompt.step in LOW_NEED_STEPS:
-            general.setdefault(prompt.pk, prompt)
+            tied[tied_to].append((pk, text, category, step))
+        if step in LOW_NEED_STEPS:
+            general.setdefault(pk, (pk, text, category, step))
     pool = list(general.values())
     items = []
+    made: dict = {}
     for need in needs:
         fitting = (
             tied.get(need.catalogue_need_id)
-            or [p for p in pool if p.category == need.category]
-            or [p for p in pool if not p.category]
+            or [row for row in pool if row[2] == need.category]
+            or [row for row in pool if not row[2]]
         )
-        items.append({"need": need, "prompt": _pick(need, fitting, today)})
+        picked = _pick(need, fitting, today)
+        if picked is not None and picked[0] not in made:
+            pk, text, category, step = picked
+            made[pk] = _loaded(Prompt(id=pk, text=text, category=category, step=step))
+        items.append({"need": need, "prompt": made[picked[0]] if picked is not None else None})
     return items

@@ -18,6 +18,7 @@ from needs.models.derived import CheckInDay
 from needs.models.needs import Need
 from needs.models.relationships import Relationship, RelationshipRating
 from needs.privacy.crypto import Plain, text_opener
+from needs.privacy.owned import OwnedSQL
 
 STEADY = 0.5  # a change smaller than this, on the 0–10 scale, reads as "about the same"
 
@@ -55,16 +56,24 @@ class WeekReflection(TitledReflection):
     need_ids: set = field(default_factory=set)  # the needs it is linked to, for "what may have helped"
 
 
+# The week's live reflections in the order written, a row per need linked (one row with no need when none is).
+WEEK_REFLECTIONS = OwnedSQL(
+    """
+    SELECT r.id, r.date, r.title, r.prompt_id, l.need_id
+      FROM journal_reflection r
+      LEFT JOIN journal_reflection_needs l ON l.reflection_id = r.id
+     WHERE r.owner_id = %(owner)s AND r.deleted_at IS NULL AND r.date >= %(monday)s AND r.date <= %(sunday)s
+     ORDER BY r.date, r.created_at
+    """,
+    uuids=(0, 4),
+    dates=(1,),
+)
+
+
 def week_reflections(user, monday: dt.date) -> list[WeekReflection]:
     """The week's live reflections in the order written, by title (the page shows no body), each with the ids
     of the needs it is linked to: one query, a row per link."""
-    rows = (
-        Reflection.objects.for_user(user)
-        .live()
-        .filter(date__range=(monday, monday + dt.timedelta(days=6)))
-        .order_by("date", "created_at")
-        .values_list("pk", "date", "title", "prompt_id", "needs")
-    )
+    rows = WEEK_REFLECTIONS.rows(user, monday=monday, sunday=monday + dt.timedelta(days=6))
     found: dict = {}
     open_title = None
     for pk, date, title, prompt_id, need_id in rows:
@@ -287,17 +296,25 @@ class Helped:
     reflections: list[WeekReflection]
 
 
+OWN_NEEDS_HELPS = OwnedSQL(
+    "SELECT id, name, what_helps FROM needs_need WHERE owner_id = %(owner)s",
+    uuids=(0,),
+)
+
+
 def what_helped(user, monday: dt.date, rose: list[dict], reflections: list[WeekReflection]) -> list[Helped]:
     """For each need that rose: the person's own words about what helps it, and this week's reflections linked
     to it (`week_reflections` read the links). One query, however many needs rose (or none)."""
-    rose_ids = [entry["id"] for entry in rose]
-    # Only the needs that rose; `pk=None` keeps the query (and the page's query count) when none rose, where
-    # an empty `pk__in` alone would skip it.
-    rose_needs = list(
-        Need.objects.for_user(user)
-        .filter(Q(pk__in=rose_ids) | Q(pk=None))
-        .only("pk", "owner", "name", "what_helps")
-    )
+    rose_ids = {entry["id"] for entry in rose}
+    # The person's needs with their words about what helps, the ones that rose kept: one fixed query (rising
+    # needs are a few of the person's own needs, so reading them all costs less than building a query for them).
+    rose_needs = []
+    for pk, name, what_helps in OWN_NEEDS_HELPS.rows(user):
+        if pk in rose_ids:
+            need = Need(id=pk, owner_id=user.pk, name=name, what_helps=what_helps)
+            need._state.adding = False
+            need._state.db = "default"
+            rose_needs.append(need)
     open_helps = text_opener(user, label=Need._meta.label_lower, field="what_helps") if rose_needs else None
     helps = {need.pk: open_helps(need.pk, need.what_helps) for need in rose_needs}
     by_id = {need.pk: need for need in rose_needs}

@@ -334,6 +334,19 @@ def test_prompt_filter_offers_only_prompts_answered_by_live_reflections(alice, b
     assert choices == [("", "Any prompt"), (str(answered.pk), "a?")]
 
 
+def test_need_filter_offers_the_persons_own_needs_by_name(alice, bob):
+    from journal.forms import JournalFilterForm
+
+    water, rest = make_need(alice, "Water", "physical"), make_need(alice, "Rest", "physical")
+    theirs = make_need(bob, "Bob's own", "mental")
+    choices = JournalFilterForm(None, owner=alice).select_choices()["need"]
+    assert choices == [("", "Any need"), (str(rest.pk), "Rest"), (str(water.pk), "Water")]
+    assert JournalFilterForm(None, owner=bob).select_choices()["need"] == [
+        ("", "Any need"),
+        (str(theirs.pk), "Bob's own"),
+    ]
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     start=st.text(alphabet="ab Zé.,'()-:1", min_size=0, max_size=60),

@@ -180,6 +180,7 @@ def test_the_daily_prompt_says_when_it_points_to_help(alice):
     joined_on(alice)
     staff("heavy-but-daily", Step.HONESTY, points_to_help=True)
     assert prompt_of_the_day(user=alice, today=on_day(1)).points_to_help is True
+    assert prompt_of_the_day(user=alice, today=on_day(1)).points_to_help is True  # read back, as chosen
     Prompt.objects.update(points_to_help=False)
     assert prompt_of_the_day(user=alice, today=on_day(1)).points_to_help is False
 

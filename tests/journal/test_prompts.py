@@ -98,6 +98,8 @@ def test_personal_prompts_join_the_pool_and_stay_private(client, alice, bob):
     assert own.reveal("text", owner=alice) == "What am I carrying that isn't mine?"
     daily = prompt_of_the_day(user=alice, today=DAY)  # the only prompt in the pool
     assert daily.personal == own and daily.text == "What am I carrying that isn't mine?"
+    again = prompt_of_the_day(user=alice, today=DAY)  # read back, not chosen again
+    assert again.personal == own and again.text == daily.text and PromptShown.objects.count() == 1
     assert prompt_of_the_day(user=bob, today=DAY) is None
     bad = client.post(reverse("journal:prompt_create"), {"text": " ", "step": "honesty"})
     assert "Write the question you’d like to be asked." in bad.content.decode()
