@@ -46,3 +46,24 @@ def test_rows_are_the_persons_own_with_dates_and_ids_as_python_values(alice, bob
     assert row[1:3] == ("Rest", rest.category)
     assert row[5:] == (3, 5, DAY - dt.timedelta(days=2), DAY)
     assert all(type(value) is dt.date for value in row[7:])
+
+
+def test_many_values_go_as_one_listed_parameter_and_only_the_persons_rows_come_back(alice, bob):
+    from django.db import connection
+
+    from needs.privacy.owned import Listed, one_of
+
+    mine = [make_need(alice, name) for name in ("Rest", "Water", "Quiet")]
+    theirs = make_need(bob, "Rest")
+    read = OwnedSQL(
+        "SELECT id, name FROM needs_need WHERE owner_id = %(owner)s AND "
+        + one_of("id", "ids", "uuid")[connection.vendor]
+        + " ORDER BY name",
+        uuids=(0,),
+    )
+    asked = Listed([mine[0].pk, mine[2].pk, theirs.pk])
+    assert read.rows(alice, ids=asked) == [(mine[2].pk, "Quiet"), (mine[0].pk, "Rest")]
+    assert read.rows(bob, ids=asked) == [(theirs.pk, "Rest")]
+    assert read.rows(alice, ids=Listed([])) == []
+    with pytest.raises(ValueError, match="Listed"):
+        read.rows(alice, ids=[mine[0].pk])

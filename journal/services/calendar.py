@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from django.db import connection
 
 from journal.models import Reflection
 from needs.models.derived import CheckInDay
-from needs.privacy.owned import OwnedSQL
+from needs.privacy.owned import Listed, OwnedSQL, one_of
 
 
 @dataclass
@@ -88,12 +87,7 @@ def month_calendar(*, user, year: int, month: int, today: dt.date) -> list[list[
 ON_THIS_DAY_YEARS = 150
 
 
-# The person's live reflections on any of the given dates, newest first: one parameter for all the dates (an
-# `IN` of 150 parameters costs more to bind than the query), read through the (owner, date) index.
-_ON_DATES = {
-    "postgresql": "date = ANY(CAST(%(dates)s AS date[]))",
-    "sqlite": "date IN (SELECT value FROM json_each(%(dates)s))",
-}
+# The person's live reflections on any of the given dates, newest first, read through the (owner, date) index.
 ON_THIS_DAY = {
     vendor: OwnedSQL(
         f"""
@@ -101,11 +95,11 @@ ON_THIS_DAY = {
          WHERE owner_id = %(owner)s AND deleted_at IS NULL AND {among}
          ORDER BY date DESC
          LIMIT %(limit)s
-        """,  # noqa: S608 - only the fixed fragments above are written into it
+        """,  # noqa: S608 - only the fixed fragments of `one_of` are written into it
         uuids=(0,),
         dates=(1,),
     )
-    for vendor, among in _ON_DATES.items()
+    for vendor, among in one_of("date", "dates", "date").items()
 }
 
 
@@ -119,8 +113,7 @@ def on_this_day(*, user, today: dt.date, limit: int = 5) -> list[Reflection]:
     years = range(today.year - 1, today.year - ON_THIS_DAY_YEARS - 1, -1)
     if (today.month, today.day) == (2, 29):  # 29 February: in leap years only
         years = [year for year in years if calendar.isleap(year)]
-    days = [dt.date(year, today.month, today.day).isoformat() for year in years]
-    dates = "{" + ",".join(days) + "}" if connection.vendor == "postgresql" else json.dumps(days)
+    dates = Listed(dt.date(year, today.month, today.day) for year in years)
     found = []
     for pk, date in ON_THIS_DAY[connection.vendor].rows(user, dates=dates, limit=limit):
         reflection = Reflection(id=pk, owner_id=user.pk, date=date)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -14,6 +15,7 @@ from journal.markdown import markdown_excerpt, markdown_to_text
 from journal.models import Reflection
 from journal.services.search_index import Query, found_spans
 from needs.privacy.crypto import reveal_each
+from needs.privacy.owned import Listed, OwnedSQL, one_of
 
 EXCERPT = 220
 
@@ -77,19 +79,30 @@ def list_entries(*, user, reflections) -> list[Entry]:
     return entries
 
 
+# (reflection id, name, category) of each need linked to the person's reflections among `ids`.
+NEEDS_OF = {
+    vendor: OwnedSQL(
+        f"""
+        SELECT l.reflection_id, n.name, n.category
+          FROM journal_reflection_needs l
+          JOIN needs_need n ON n.id = l.need_id
+         WHERE n.owner_id = %(owner)s AND {among}
+         ORDER BY n.importance DESC, n.name
+        """,  # noqa: S608 - only the fixed fragments of `one_of` are written into it
+        uuids=(0,),
+    )
+    for vendor, among in one_of("l.reflection_id", "ids", "uuid").items()
+}
+
+
 def needs_of(*, user, entries: list[Entry]) -> dict[object, list[tuple[str, str]]]:
     """(name, category) of the needs of each entry's reflection, in the needs' own order (most important
     first), read as values in one query rather than as a model per need."""
     if not entries:
         return {}
     found = defaultdict(list)
-    rows = (
-        Reflection.needs.through.objects.filter(
-            reflection_id__in=[e.reflection.pk for e in entries], need__owner=user
-        )
-        .order_by("-need__importance", "need__name")
-        .values_list("reflection_id", "need__name", "need__category")
-    )
+    ids = Listed(e.reflection.pk for e in entries)
+    rows = NEEDS_OF[connection.vendor].rows(user, ids=ids)
     for reflection_id, name, category in rows:
         found[reflection_id].append((name, category))
     return found
