@@ -55,10 +55,9 @@ def test_many_values_go_as_one_listed_parameter_and_only_the_persons_rows_come_b
 
     mine = [make_need(alice, name) for name in ("Rest", "Water", "Quiet")]
     theirs = make_need(bob, "Rest")
+    among = one_of("id", "ids", "uuid")[connection.vendor]
     read = OwnedSQL(
-        "SELECT id, name FROM needs_need WHERE owner_id = %(owner)s AND "
-        + one_of("id", "ids", "uuid")[connection.vendor]
-        + " ORDER BY name",
+        f"SELECT id, name FROM needs_need WHERE owner_id = %(owner)s AND {among} ORDER BY name",  # noqa: S608
         uuids=(0,),
     )
     asked = Listed([mine[0].pk, mine[2].pk, theirs.pk])

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from needs.models.derived import CheckInDay, NeedWeek
 from needs.models.needs import CheckIn, Need, by_category
+from needs.privacy.owned import OwnedSQL
 from needs.services.derived import checkins_changed, person_lock
 
 # --- Check-ins ------------------------------------------------------------------------------------
@@ -152,15 +153,15 @@ class NeedHistory:
 WEEKS_FROM_CHECKINS_DAYS = 120
 
 
-def need_history(*, need: Need, today: dt.date, days: int | None, recent: int = 0) -> NeedHistory:
-    """A need page's numbers: weekly averages over the last `days` days (None: all), counted from the Monday of
+def need_history(*, owner, need: Need, today: dt.date, days: int | None, recent: int = 0) -> NeedHistory:
+    """A need page's numbers (`need`: one of `owner`'s): weekly averages over the last `days` days (None: all), counted from the Monday of
     the first week, the 30-day comparison from the last 60 days' check-ins, and (asked for with `recent`) the
     newest check-ins."""
     first_week = week_start(today - dt.timedelta(days=days - 1)) if days else None
     compare_after = today - dt.timedelta(days=60)
     if first_week and days <= WEEKS_FROM_CHECKINS_DAYS:
         since = min(first_week, compare_after + dt.timedelta(days=1))
-        rows = _checkins_since(need, since)
+        rows = _checkins_since(owner, need, since)
         sums: dict[dt.date, list[int]] = {}
         for _, day, score, _ in rows:
             week = week_start(day)
@@ -174,7 +175,7 @@ def need_history(*, need: Need, today: dt.date, days: int | None, recent: int = 
         if first_week:
             kept = kept.filter(week__gte=first_week)
         weeks = list(kept.order_by("week").values_list("week", "total", "count"))
-        rows = _checkins_since(need, compare_after + dt.timedelta(days=1))
+        rows = _checkins_since(owner, need, compare_after + dt.timedelta(days=1))
     points = [(day, score) for _, day, score, _ in rows if compare_after < day <= today]
     return NeedHistory(
         [(week, round(total / count, 1)) for week, total, count in weeks],
@@ -185,11 +186,21 @@ def need_history(*, need: Need, today: dt.date, days: int | None, recent: int = 
     )
 
 
-def _checkins_since(need: Need, since: dt.date) -> list[tuple]:
+# A need's check-ins from a date on, newest first, read through the (need, date) index.
+CHECKINS_SINCE = OwnedSQL(
+    """
+    SELECT id, date, score, note FROM needs_checkin
+     WHERE owner_id = %(owner)s AND need_id = %(need)s AND date >= %(since)s
+     ORDER BY date DESC
+    """,
+    uuids=(0,),
+    dates=(1,),
+)
+
+
+def _checkins_since(owner, need: Need, since: dt.date) -> list[tuple]:
     """(id, date, score, sealed note) of a need's check-ins from `since` on, newest first."""
-    return list(
-        need.checkins.filter(date__gte=since).order_by("-date").values_list("id", "date", "score", "note")
-    )
+    return CHECKINS_SINCE.rows(owner, need=need.pk, since=since)
 
 
 def recent_checkins(need: Need, count: int) -> list[tuple]:

@@ -120,7 +120,7 @@ def need_detail(request, pk):
     )
     today = local_today(request.user)
     range_key, label, days = charts.chosen_range(request.GET.get("range"), offered=NEED_RANGES)
-    history = need_history(need=need, today=today, days=days, recent=RECENT_CHECKINS)
+    history = need_history(owner=request.user, need=need, today=today, days=days, recent=RECENT_CHECKINS)
     need.reveal_all(owner=request.user)
     recent = history.recent if history.recent is not None else recent_checkins(need, RECENT_CHECKINS)
     chart = charts.line_chart(history.weekly)

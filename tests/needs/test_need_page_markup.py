@@ -128,13 +128,13 @@ def test_a_need_page_summed_from_check_ins_matches_the_kept_weekly_rows(alice):
     for days in (90, 120):
         first_week = week_start(TODAY - dt.timedelta(days=days - 1))
         kept = NeedWeek.objects.filter(need=need, week__gte=first_week, week__lte=TODAY).order_by("week")
-        history = need_history(need=need, today=TODAY, days=days, recent=14)
+        history = need_history(owner=need.owner, need=need, today=TODAY, days=days, recent=14)
         assert history.weekly == [(w.week, round(w.total / w.count, 1)) for w in kept]
         assert history.checkin_count == sum(w.count for w in kept)
         newest = list(CheckIn.objects.filter(need=need).order_by("-date")[:14])
         assert [row[0] for row in history.recent] == [c.pk for c in newest]
-    long = need_history(need=need, today=TODAY, days=365, recent=14)
-    short = need_history(need=need, today=TODAY, days=90, recent=14)
+    long = need_history(owner=need.owner, need=need, today=TODAY, days=365, recent=14)
+    short = need_history(owner=need.owner, need=need, today=TODAY, days=90, recent=14)
     assert long.comparison == short.comparison and long.recent == short.recent
 
 
@@ -142,7 +142,7 @@ def test_a_need_with_few_recent_check_ins_still_lists_its_older_ones(client, ali
     need = make_need(alice, "Rest")
     make_checkin(alice, need, TODAY - dt.timedelta(days=400), 3)
     make_checkin(alice, need, TODAY - dt.timedelta(days=2), 8)
-    assert need_history(need=need, today=TODAY, days=90, recent=14).recent is None
+    assert need_history(owner=need.owner, need=need, today=TODAY, days=90, recent=14).recent is None
     client.force_login(alice)
     html = client.get(reverse("needs:need_detail", args=[need.pk])).content.decode()
     assert "<span>3 out of 10</span>" in html and "<span>8 out of 10</span>" in html
