@@ -12,7 +12,7 @@ from django.db import connection
 
 from journal.models import Reflection
 from needs.models.derived import CheckInDay
-from needs.privacy.owned import Listed, OwnedSQL, one_of
+from needs.privacy.owned import Listed, OwnedSQL, as_saved, one_of
 
 
 @dataclass
@@ -116,8 +116,5 @@ def on_this_day(*, user, today: dt.date, limit: int = 5) -> list[Reflection]:
     dates = Listed(dt.date(year, today.month, today.day) for year in years)
     found = []
     for pk, date in ON_THIS_DAY[connection.vendor].rows(user, dates=dates, limit=limit):
-        reflection = Reflection(id=pk, owner_id=user.pk, date=date)
-        reflection._state.adding = False
-        reflection._state.db = "default"
-        found.append(reflection)
+        found.append(as_saved(Reflection(id=pk, owner_id=user.pk, date=date)))
     return found

@@ -14,7 +14,7 @@ from journal.services.reflection_titles import TitledReflection, titled
 from journal.services.welcome import greeting
 from needs.models.needs import Need
 from needs.need_page import url_maker
-from needs.privacy.owned import OwnedSQL
+from needs.privacy.owned import OwnedSQL, as_saved
 from needs.services.accounts import profile_for
 from needs.services.checkins import QuickRow, stayed_low
 from needs.services.partner_news import news_for
@@ -114,12 +114,10 @@ def needs_today(user, *, today: dt.date, threshold: int) -> tuple[list[QuickRow]
     needs = []
     points = []
     for pk, name, category, importance, catalogue_need_id, today_score, top, first, last in rows:
-        need = Need(
+        need = as_saved(Need(
             id=pk, owner_id=user.pk, name=name, category=category, importance=importance,
             catalogue_need_id=catalogue_need_id,
-        )  # fmt: skip
-        need._state.adding = False
-        need._state.db = "default"
+        ))  # fmt: skip
         needs.append((need, today_score))
         if top is not None:
             # The stretch as its two end points at its highest score: `stayed_low` reads max score, first and

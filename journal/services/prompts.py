@@ -18,7 +18,7 @@ from journal.models import PersonalPrompt, Prompt, PromptShown, RetiredStarter, 
 from needs.models.derived import CheckInDay
 from needs.models.needs import CatalogueNeed, Category, Need
 from needs.models.relationships import Relationship
-from needs.privacy.owned import OwnedSQL
+from needs.privacy.owned import OwnedSQL, as_saved
 from needs.services.accounts import local_date_of, profile_for
 from needs.services.needs import CATALOGUE_FILE
 
@@ -317,7 +317,7 @@ def _todays_shown(user, today: dt.date) -> PromptShown | None:
         id=pk, owner_id=user.pk, date=today, prompt_id=prompt_id, personal_prompt_id=personal_id
     )
     if prompt_id is not None:
-        shown.prompt = _loaded(
+        shown.prompt = as_saved(
             Prompt(
                 id=prompt_id, text=text, follow_up=follow_up, category=category, step=step,
                 is_active=bool(is_active), daily_pick=bool(daily_pick), needs_relationship=bool(needs_relationship),
@@ -327,19 +327,13 @@ def _todays_shown(user, today: dt.date) -> PromptShown | None:
     elif personal_id is not None:
         if personal_text is None:
             return None  # not the person's own prompt: never shown
-        shown.personal_prompt = _loaded(
+        shown.personal_prompt = as_saved(
             PersonalPrompt(
                 id=personal_id, owner_id=user.pk, text=personal_text, category=personal_category,
                 step=personal_step,
             )
         )  # fmt: skip
-    return _loaded(shown)
-
-
-def _loaded(instance):
-    instance._state.adding = False
-    instance._state.db = "default"
-    return instance
+    return as_saved(shown)
 
 
 def prompt_of_the_day(*, user, today: dt.date) -> DailyPrompt | None:
@@ -412,6 +406,6 @@ def prompts_for_low_needs(needs: list[Need], *, today: dt.date) -> list[dict]:
         picked = _pick(need, fitting, today)
         if picked is not None and picked[0] not in made:
             pk, text, category, step = picked
-            made[pk] = _loaded(Prompt(id=pk, text=text, category=category, step=step))
+            made[pk] = as_saved(Prompt(id=pk, text=text, category=category, step=step))
         items.append({"need": need, "prompt": made[picked[0]] if picked is not None else None})
     return items

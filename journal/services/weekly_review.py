@@ -10,15 +10,16 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import IntegerField, Q, Sum, Value
+from django.db import connection
+from django.db.models import IntegerField, Sum, Value
 
 from journal.models import Prompt, Reflection, ReflectionDay, Step
 from journal.services.reflection_titles import TitledReflection
 from needs.models.derived import CheckInDay
 from needs.models.needs import Need
-from needs.models.relationships import Relationship, RelationshipRating
+from needs.models.relationships import Relationship
 from needs.privacy.crypto import Plain, text_opener
-from needs.privacy.owned import OwnedSQL
+from needs.privacy.owned import OwnedSQL, as_saved
 
 STEADY = 0.5  # a change smaller than this, on the 0–10 scale, reads as "about the same"
 
@@ -236,27 +237,29 @@ class RatedPerson:
     plain: Plain
 
 
+# The person's relationship ratings over a stretch of days, oldest first, with the need's name and category and
+# the relationship's start and sealed nickname.
+WEEK_RATINGS = OwnedSQL(
+    """
+    SELECT g.relationship_id, g.need_id, g.date, g.score, n.name, n.category, p.created_at, p.nickname
+      FROM needs_relationshiprating g
+      JOIN needs_need n ON n.id = g.need_id
+      JOIN needs_relationship p ON p.id = g.relationship_id
+     WHERE g.owner_id = %(owner)s AND g.date >= %(since)s AND g.date <= %(sunday)s
+     ORDER BY g.date
+    """,
+    uuids=(0, 1),
+    dates=(2,),
+)
+
+
 def week_relationships(user, monday: dt.date) -> list[RatedRelationship]:
     """Relationships with a rating this week: each need rated (this week's average) against the latest rating of
     that need with that person in the eight weeks before. One query of plain values; nicknames are opened with
     the person's key.
     """
     sunday = monday + dt.timedelta(days=6)
-    rows = (
-        RelationshipRating.objects.for_user(user)
-        .filter(date__range=(monday - dt.timedelta(days=RATINGS_LOOK_BACK), sunday))
-        .order_by("date")
-        .values_list(
-            "relationship_id",
-            "need_id",
-            "date",
-            "score",
-            "need__name",
-            "need__category",
-            "relationship__created_at",
-            "relationship__nickname",
-        )
-    )
+    rows = WEEK_RATINGS.rows(user, since=monday - dt.timedelta(days=RATINGS_LOOK_BACK), sunday=sunday)
     now: dict = defaultdict(lambda: defaultdict(list))
     before: dict = defaultdict(dict)
     needs: dict = {}
@@ -264,6 +267,8 @@ def week_relationships(user, monday: dt.date) -> list[RatedRelationship]:
     for relationship_id, need_id, date, score, name, category, created_at, nickname in rows:
         needs[need_id] = (name, category)
         if date >= monday:
+            if isinstance(created_at, str):  # SQLite keeps it as text
+                created_at = dt.datetime.fromisoformat(created_at)
             relationships[relationship_id] = (created_at, nickname)
             now[relationship_id][need_id].append(score)
         else:
@@ -311,10 +316,7 @@ def what_helped(user, monday: dt.date, rose: list[dict], reflections: list[WeekR
     rose_needs = []
     for pk, name, what_helps in OWN_NEEDS_HELPS.rows(user):
         if pk in rose_ids:
-            need = Need(id=pk, owner_id=user.pk, name=name, what_helps=what_helps)
-            need._state.adding = False
-            need._state.db = "default"
-            rose_needs.append(need)
+            rose_needs.append(as_saved(Need(id=pk, owner_id=user.pk, name=name, what_helps=what_helps)))
     open_helps = text_opener(user, label=Need._meta.label_lower, field="what_helps") if rose_needs else None
     helps = {need.pk: open_helps(need.pk, need.what_helps) for need in rose_needs}
     by_id = {need.pk: need for need in rose_needs}
@@ -336,15 +338,22 @@ class ClosingQuestion:
     answered_in: TitledReflection | None
 
 
+# The closing starter questions and every general question of patience or time alone, among the daily prompts
+# (`Prompt.objects.daily()`): the same for everyone, sent as SQL.
+CLOSING_SQL = f"""
+    SELECT id, slug, text FROM journal_prompt
+     WHERE is_active AND daily_pick AND NOT needs_relationship
+       AND (slug IN ({", ".join(["%s"] * len(CLOSING_QUESTIONS))}) OR (category = '' AND step IN (%s, %s)))
+     ORDER BY slug
+"""  # noqa: S608 - only placeholders are written into it
+
+
 def closing_question(monday: dt.date, reflections: list[TitledReflection]) -> ClosingQuestion | None:
     """One question for the week, the same every time the week is looked at: a closing starter question in turn,
     or else any general question of patience or time alone. Says whether a reflection of the week answered it."""
-    found = list(
-        Prompt.objects.daily()
-        .filter(Q(slug__in=CLOSING_QUESTIONS) | Q(category="", step__in=[Step.PATIENCE, Step.TIME_ALONE]))
-        .only("pk", "slug", "text")
-        .order_by("slug")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(CLOSING_SQL, [*CLOSING_QUESTIONS, Step.PATIENCE.value, Step.TIME_ALONE.value])
+        found = [as_saved(Prompt(id=pk, slug=slug, text=text)) for pk, slug, text in cursor.fetchall()]
     if not found:
         return None
     preferred = sorted(

@@ -74,6 +74,13 @@ class OwnedSQL:
         return tuple(row)
 
 
+def as_saved(instance):
+    """A model instance built from a row read as SQL, marked as the saved row it is (as the ORM marks its own)."""
+    instance._state.adding = False
+    instance._state.db = "default"
+    return instance
+
+
 class Listed(str):
     """Many values as one parameter of an `OwnedSQL` read, where an `IN` of as many parameters costs more to bind
     than the query. In the SQL: `{column} IN (SELECT value FROM json_each(%(name)s))` on SQLite and
