@@ -95,7 +95,8 @@ NEEDS_TODAY = OwnedSQL(
     SELECT n.id, n.name, n.category, n.importance, n.catalogue_need_id,
            MAX(CASE WHEN c.date = %(today)s THEN c.score END), MAX(c.score), MIN(c.date), MAX(c.date)
       FROM needs_need n
-      LEFT JOIN needs_checkin c ON c.need_id = n.id AND c.date >= %(start)s AND c.date <= %(today)s
+      LEFT JOIN needs_checkin c
+             ON c.need_id = n.id AND c.owner_id = %(owner)s AND c.date >= %(start)s AND c.date <= %(today)s
      WHERE n.owner_id = %(owner)s AND n.archived_at IS NULL
      GROUP BY n.id, n.name, n.category, n.importance, n.catalogue_need_id
      ORDER BY n.importance DESC, n.name

@@ -12,9 +12,10 @@ from django.db import connection
 from django.db.models import DateField, F, Min, Q, Sum, Value
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek, TruncYear
 
-from journal.models import NeedLinkDay, ReflectionDay
-from needs.models.derived import CheckInDay, NeedFeelingWeek, NeedMonth, NeedWeek
-from needs.models.needs import Need, by_category
+from journal.models import ReflectionDay
+from needs.models.derived import NeedMonth, NeedWeek
+from needs.models.needs import by_category
+from needs.privacy.owned import OwnedSQL
 from needs.services.derived import FEELING_FIELDS, month_of, week_of
 
 MIN_PAIRED_DAYS = 20  # fewer paired days than this and a correlation says nothing
@@ -256,21 +257,27 @@ class Pattern:
 FEELINGS = ("anxiety", "confidence")
 
 
+# Each need's kept feeling sums over a range of weeks, with its name and category: summed before the needs are
+# named, so the planner reads the person's weeks alone.
+FEELING_SUMS = OwnedSQL(
+    f"""
+    SELECT n.name, n.category, {", ".join(f"s.{name}" for name in FEELING_FIELDS)}
+      FROM (SELECT need_id, {", ".join(f"SUM({name}) AS {name}" for name in FEELING_FIELDS)}
+              FROM needs_needfeelingweek
+             WHERE owner_id = %(owner)s AND week >= %(since)s AND week <= %(today)s
+             GROUP BY need_id) s
+      JOIN needs_need n ON n.id = s.need_id AND n.owner_id = %(owner)s
+    """  # noqa: S608 - only the kept rows' own column names are written into it
+)
+
+
 def feeling_patterns(user, today: dt.date, days: int = 365) -> list[Pattern]:
     """Which needs move together with the feelings over the last year, where there is enough data.
 
     The last year is counted in whole weeks, from the kept sums of each need's week (check-in scores paired
     with the same day's average feelings): the weeks from the one holding the year's first day to today's."""
     since = week_of(today - dt.timedelta(days=days - 1))
-    rows = (
-        NeedFeelingWeek.objects.for_user(user)
-        .filter(week__gte=since, week__lte=today, need__owner=user)
-        .order_by()
-        .values("need_id", "need__name", "need__category")
-        .annotate(*(Sum(name) for name in FEELING_FIELDS))
-        .values_list("need__name", "need__category", *(f"{name}__sum" for name in FEELING_FIELDS))
-    )
-    rows = _rows(rows)
+    rows = FEELING_SUMS.rows(user, since=since, today=today)
     patterns = []
     for name, category, *sums in rows:
         for index, feeling in enumerate(FEELINGS):
@@ -281,48 +288,55 @@ def feeling_patterns(user, today: dt.date, days: int = 365) -> list[Pattern]:
     return sorted(patterns, key=lambda p: -abs(p.r))[:6]
 
 
+# How many of the person's live reflections link to each need over a range of dates, from the kept counts.
+LINK_COUNTS = OwnedSQL(
+    """
+    SELECT n.id, n.name, n.category, s.count
+      FROM (SELECT need_id, SUM(count) AS count FROM journal_needlinkday
+             WHERE owner_id = %(owner)s AND date >= %(since)s AND date <= %(today)s
+             GROUP BY need_id) s
+      JOIN needs_need n ON n.id = s.need_id AND n.owner_id = %(owner)s
+    """,
+    uuids=(0,),
+)
+
+
 def most_linked(user, since, today, limit=8) -> list[dict]:
     """The needs the person's live reflections of the period link to most (most first, then by name), from the
     kept counts per need and date.
 
     Summed before the needs are named: joined first, the planner expected one row per need and sorted every
     day's row (17 ms for ten years instead of 3)."""
-    links = NeedLinkDay.objects.for_user(user).filter(date__lte=today)
-    if since:
-        links = links.filter(date__gte=since)
-    counts = dict(
-        links.order_by().values("need_id").annotate(count=Sum("count")).values_list("need_id", "count")
-    )
-    if not counts:
-        return []
-    needs = Need.objects.for_user(user).filter(pk__in=counts).values_list("pk", "name", "category")
     rows = [
-        {"need_id": pk, "need__name": name, "need__category": category, "count": counts[pk]}
-        for pk, name, category in needs
+        {"need_id": pk, "need__name": name, "need__category": category, "count": count}
+        for pk, name, category, count in LINK_COUNTS.rows(user, since=since or dt.date.min, today=today)
     ]
     return sorted(rows, key=lambda row: (-row["count"], row["need__name"]))[:limit]
 
 
+# A stretch of days' check-in sums (kind 0: total and count over the categories) and live reflection counts
+# (kind 1), from the kept day rows.
+YEAR_OF_DAYS = OwnedSQL(
+    """
+    SELECT 0, date, SUM(total), SUM(count) FROM needs_checkinday
+     WHERE owner_id = %(owner)s AND date >= %(since)s AND date <= %(today)s
+     GROUP BY date
+    UNION ALL
+    SELECT 1, date, count, 0 FROM journal_reflectionday
+     WHERE owner_id = %(owner)s AND date >= %(since)s AND date <= %(today)s AND count > 0
+    """,
+    dates=(1,),
+)
+
+
 def year_of_days(user, today: dt.date) -> list[tuple[dt.date, float | None, int]]:
     since = today - dt.timedelta(days=364)
-    averages = {
-        day: total / count
-        for day, total, count in _rows(
-            CheckInDay.objects.for_user(user)
-            .filter(date__gte=since, date__lte=today)
-            .order_by()
-            .values("date")
-            .annotate(total=Sum("total"), count=Sum("count"))
-            .values_list("date", "total", "count")
-        )
-    }
-    written = dict(
-        _rows(
-            ReflectionDay.objects.for_user(user)
-            .filter(date__gte=since, date__lte=today, count__gt=0)
-            .values_list("date", "count")
-        )
-    )
+    averages, written = {}, {}
+    for kind, day, total, count in YEAR_OF_DAYS.rows(user, since=since, today=today):
+        if kind:
+            written[day] = total
+        else:
+            averages[day] = total / count
     days = []
     for offset in range(365):
         day = since + dt.timedelta(days=offset)

@@ -243,8 +243,8 @@ WEEK_RATINGS = OwnedSQL(
     """
     SELECT g.relationship_id, g.need_id, g.date, g.score, n.name, n.category, p.created_at, p.nickname
       FROM needs_relationshiprating g
-      JOIN needs_need n ON n.id = g.need_id
-      JOIN needs_relationship p ON p.id = g.relationship_id
+      JOIN needs_need n ON n.id = g.need_id AND n.owner_id = %(owner)s
+      JOIN needs_relationship p ON p.id = g.relationship_id AND p.owner_id = %(owner)s
      WHERE g.owner_id = %(owner)s AND g.date >= %(since)s AND g.date <= %(sunday)s
      ORDER BY g.date
     """,
@@ -267,8 +267,8 @@ def week_relationships(user, monday: dt.date) -> list[RatedRelationship]:
     for relationship_id, need_id, date, score, name, category, created_at, nickname in rows:
         needs[need_id] = (name, category)
         if date >= monday:
-            if isinstance(created_at, str):  # SQLite keeps it as text
-                created_at = dt.datetime.fromisoformat(created_at)
+            if isinstance(created_at, str):  # SQLite keeps it as text, in UTC
+                created_at = dt.datetime.fromisoformat(created_at).replace(tzinfo=dt.UTC)
             relationships[relationship_id] = (created_at, nickname)
             now[relationship_id][need_id].append(score)
         else:

@@ -87,6 +87,9 @@ class Listed(str):
     `{column} = ANY(CAST(%(name)s AS type[]))` on PostgreSQL, as `one_of` writes them."""
 
     def __new__(cls, values):
+        values = list(values)
+        if not all(isinstance(value, uuid.UUID | dt.date) for value in values):
+            raise TypeError("Only ids and dates are listed: their text needs no quoting on either database.")
         texts = [value.hex if isinstance(value, uuid.UUID) and connection.vendor != "postgresql" else str(value)
                  for value in values]  # fmt: skip
         if connection.vendor == "postgresql":

@@ -186,12 +186,16 @@ def need_history(*, owner, need: Need, today: dt.date, days: int | None, recent:
     )
 
 
-# A need's check-ins from a date on, newest first, read through the (need, date) index.
+# A need's check-ins from a date on, newest first, read through the (need, date) index: the check-ins are limited
+# through their need, the person's own (asked of the check-ins themselves, the planner took their (owner, date)
+# index as well and read thousands of other needs' rows).
 CHECKINS_SINCE = OwnedSQL(
     """
-    SELECT id, date, score, note FROM needs_checkin
-     WHERE owner_id = %(owner)s AND need_id = %(need)s AND date >= %(since)s
-     ORDER BY date DESC
+    SELECT c.id, c.date, c.score, c.note
+      FROM needs_checkin c
+      JOIN needs_need n ON n.id = c.need_id
+     WHERE n.owner_id = %(owner)s AND n.id = %(need)s AND c.date >= %(since)s
+     ORDER BY c.date DESC
     """,
     uuids=(0,),
     dates=(1,),
