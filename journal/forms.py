@@ -150,10 +150,18 @@ class JournalFilterForm(forms.Form):
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner = owner
-        self.fields["need"].queryset = Need.objects.for_user(owner).order_by("name")
+        # The querysets only check a value sent (the choices shown are read by `select_choices`): without one,
+        # they are never built.
+        if self.is_bound and self.data.get("need"):
+            self.fields["need"].queryset = Need.objects.for_user(owner).order_by("name")
+        if self.is_bound and self.data.get("prompt"):
+            self.fields["prompt"].queryset = self._answered(owner)
+
+    @staticmethod
+    def _answered(owner):
         # Prompts asked one at a time, each answered or not by one of the person's live reflections: no
         # DISTINCT over every reflection of a long journal.
-        answered = Prompt.objects.filter(
+        return Prompt.objects.filter(
             Exists(
                 Reflection.objects.for_user(owner)
                 .live()
@@ -162,7 +170,6 @@ class JournalFilterForm(forms.Form):
                 .values("pk")
             )
         )
-        self.fields["prompt"].queryset = answered
 
     def select_choices(self) -> dict[str, list[tuple[str, str]]]:
         """(value, label) of each select, the person's needs and prompts read once, as values (a

@@ -23,6 +23,7 @@ from journal.models import TRASH_DAYS, Reflection
 from journal.services.derived import reflections_changed
 from journal.services.drafts import form_drafts_discard, holds_exactly
 from journal.services.search_index import index_write
+from needs.privacy.owned import OwnedSQL, as_saved
 
 
 class Conflict(Exception):  # noqa: N818
@@ -143,6 +144,43 @@ def _reflection_save(
 def live_reflections(user):
     """The person's reflections that are not in the trash."""
     return Reflection.objects.for_user(user).live()
+
+
+# The journal list unfiltered: one page of the person's live reflections, newest first, and how many there are.
+LIVE_PAGE = OwnedSQL(
+    """
+    SELECT id, date, title, body FROM journal_reflection
+     WHERE owner_id = %(owner)s AND deleted_at IS NULL
+     ORDER BY date DESC, created_at DESC
+     LIMIT %(limit)s OFFSET %(offset)s
+    """,
+    uuids=(0,),
+    dates=(1,),
+)
+LIVE_COUNT = OwnedSQL(
+    "SELECT COUNT(*) FROM journal_reflection WHERE owner_id = %(owner)s AND deleted_at IS NULL"
+)
+
+
+class LiveReflections:
+    """The person's live reflections newest first, as a paginator reads them (counted, then one slice), each
+    read in SQL written once; a page's reflections carry their date and sealed title and body, no more."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def count(self) -> int:
+        return LIVE_COUNT.rows(self.user)[0][0] if self.user.is_authenticated else 0
+
+    def __getitem__(self, index: slice) -> list[Reflection]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("Read a page as one slice.")
+        start = index.start or 0
+        rows = LIVE_PAGE.rows(self.user, limit=index.stop - start, offset=start)
+        return [
+            as_saved(Reflection(id=pk, owner_id=self.user.pk, date=date, title=title, body=body))
+            for pk, date, title, body in rows
+        ]
 
 
 def reflection_trash(*, reflection: Reflection) -> None:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from journal.forms import JournalFilterForm
 from journal.services import calendar, list_markup, search, search_index
-from journal.services.reflections import live_reflections
+from journal.services.reflections import LiveReflections, live_reflections
 from needs.services.accounts import local_today
 
 PAGE_SIZE = 20
@@ -53,8 +53,11 @@ def reflection_list(request):
         }
         narrowed = any(filters.values())
         queryset = search.filter_reflections(queryset, **filters)
-    # Only the columns a row shows (and the owner, to open its texts).
-    queryset = queryset.order_by("-date", "-created_at").only("id", "owner_id", "date", "title", "body")
+    if found or narrowed:
+        # Only the columns a row shows (and the owner, to open its texts).
+        queryset = queryset.order_by("-date", "-created_at").only("id", "owner_id", "date", "title", "body")
+    else:
+        queryset = LiveReflections(request.user)  # the whole journal: read in SQL written once
     count = None
     if found and not narrowed:
         # Counted in the index alone, so a word found in years of reflections costs no read of them.

@@ -40,6 +40,28 @@ def test_newest_first_grouped_by_month_and_paginated(client, alice, frozen):
     assert titles(second) == [f"Entry {n:02d}" for n in range(4, -1, -1)]
 
 
+def test_the_whole_journal_lists_only_the_persons_live_reflections_newest_written_first_on_a_day(
+    client, alice, bob, frozen
+):
+    make_reflection(alice, title="Morning", date=dt.date(2026, 6, 1))
+    with time_machine.travel(dt.datetime(2026, 6, 10, 13, 0, tzinfo=dt.UTC), tick=False):
+        make_reflection(alice, title="Evening", date=dt.date(2026, 6, 1))
+    make_reflection(alice, title="Older", date=dt.date(2026, 5, 1))
+    make_reflection(alice, title="In the trash", date=dt.date(2026, 6, 2), trashed=True)
+    make_reflection(bob, title="Bob's", date=dt.date(2026, 6, 3))
+    client.force_login(alice)
+    first = client.get(LIST)
+    assert titles(first) == ["Evening", "Morning", "Older"]
+    assert first.context["page"].paginator.count == 3
+    assert titles(client.get(LIST + "?page=9")) == [
+        "Evening",
+        "Morning",
+        "Older",
+    ]  # past the end: the last page
+    entry = first.context["entries"][0]
+    assert entry.reflection.reveal_all(owner=alice).body == "Some words."
+
+
 def test_filters_by_need_category_prompt_step_and_dates(client, alice, frozen):
     prompt = Prompt.objects.create(slug="q", text="Question?", step="patience", category="mental")
     rest, heard = make_need(alice, "Rest", "physical"), make_need(alice, "Heard", "emotional")
