@@ -9,7 +9,7 @@ from itertools import groupby
 
 from django.urls import reverse
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 # A reflection id that no reverse() ever gives, replaced by each row's own id.
@@ -18,10 +18,12 @@ _ID_SLOT = "00000000-0000-0000-0000-000000000000"
 
 def options_html(choices: Iterable[tuple[str, str]], chosen: str) -> SafeString:
     """<option>s of a select, the one whose value is `chosen` selected (as the template compared them)."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((value, mark_safe(" selected") if value == chosen else "", label) for value, label in choices),
+    return mark_safe(  # noqa: S308 - every value and label is escaped here
+        "".join(
+            f'<option value="{conditional_escape(value)}"{" selected" if value == chosen else ""}>'
+            f"{conditional_escape(label)}</option>"
+            for value, label in choices
+        )
     )
 
 
@@ -39,27 +41,31 @@ def _month(d) -> str:
     return f"{MONTHS[d.month]} {d.year}"
 
 
-def _needs_html(needs: list[tuple[str, str]]) -> SafeString:
-    return format_html_join(
-        " · ", '<span class="category-mark category-{}">{}</span>', ((c, name) for name, c in needs)
+def _needs_html(needs: list[tuple[str, str]]) -> str:
+    return " · ".join(
+        f'<span class="category-mark category-{conditional_escape(c)}">{conditional_escape(name)}</span>'
+        for name, c in needs
     )
 
 
-def _entry_html(entry, needs: list[tuple[str, str]], detail_url: str) -> SafeString:
+def _entry_html(entry, needs: list[tuple[str, str]], detail_url: str) -> str:
+    """One entry's markup: every value escaped as format_html would (the marked texts of a search are already
+    safe HTML and stay as they are)."""
     r = entry.reflection
-    return format_html(
+    url = conditional_escape(detail_url.replace(_ID_SLOT, str(r.pk)))
+    title = conditional_escape(entry.title_html or _long_day(r.date))
+    excerpt = (
+        f'<p class="mb-1 small user-text">{conditional_escape(entry.excerpt_html)}</p>\n'
+        if entry.excerpt_html
+        else ""
+    )
+    linked = f'<p class="mb-0 small">{_needs_html(needs)}</p>\n' if needs else ""
+    return (
         '<li class="card card-body mb-2 reflection-card">\n'
         '<div class="d-flex flex-wrap justify-content-between gap-2">\n'
-        '<a class="fw-semibold" href="{}">{}</a>\n'
-        '<span class="small text-body-secondary">{}</span>\n'
-        "</div>\n{}{}</li>\n",
-        detail_url.replace(_ID_SLOT, str(r.pk)),
-        entry.title_html or _long_day(r.date),
-        _short_date(r.date),
-        format_html('<p class="mb-1 small user-text">{}</p>\n', entry.excerpt_html)
-        if entry.excerpt_html
-        else "",
-        format_html('<p class="mb-0 small">{}</p>\n', _needs_html(needs)) if needs else "",
+        f'<a class="fw-semibold" href="{url}">{title}</a>\n'
+        f'<span class="small text-body-secondary">{conditional_escape(_short_date(r.date))}</span>\n'
+        f"</div>\n{excerpt}{linked}</li>\n"
     )
 
 
@@ -71,8 +77,8 @@ def entries_html(entries, needs_of: dict[object, list[tuple[str, str]]]) -> Safe
     sections = []
     for number, (_, group) in enumerate(months, start=1):
         group = list(group)
-        rows = format_html_join(
-            "", "{}", ((_entry_html(e, needs_of.get(e.reflection.pk, []), detail_url),) for e in group)
+        rows = mark_safe(  # noqa: S308 - each entry's values are escaped by `_entry_html`
+            "".join(_entry_html(e, needs_of.get(e.reflection.pk, []), detail_url) for e in group)
         )
         sections.append((number, number, _month(group[0].reflection.date), rows))
     return format_html_join(
