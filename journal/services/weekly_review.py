@@ -11,11 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import IntegerField, Sum, Value
 
-from journal.models import Prompt, Reflection, ReflectionDay, Step
+from journal.models import Prompt, Reflection, Step
 from journal.services.reflection_titles import TitledReflection
-from needs.models.derived import CheckInDay
 from needs.models.needs import Need
 from needs.models.relationships import Relationship
 from needs.privacy.crypto import Plain, text_opener
@@ -139,32 +137,27 @@ class WeekFeelings:
         return sentences
 
 
+# The check-in day sums and the reflection day sums side by side (each side's other columns zero), to be added up
+# by date.
+FEELING_DAYS = OwnedSQL(
+    """
+    SELECT date, SUM(total), SUM(count), 0, 0, 0, 0 FROM needs_checkinday
+     WHERE owner_id = %(owner)s AND date >= %(since)s AND date <= %(sunday)s
+     GROUP BY date
+    UNION ALL
+    SELECT date, 0, 0, anxiety_total, anxiety_count, confidence_total, confidence_count FROM journal_reflectionday
+     WHERE owner_id = %(owner)s AND date >= %(since)s AND date <= %(sunday)s
+    """,
+    dates=(0,),
+)
+
+
 def week_feelings(user, monday: dt.date) -> WeekFeelings:
     """Each day's needs average (all check-ins), anxiety and self-confidence (reflections), and the week's
     averages against the week before. One query over fourteen days of kept rows."""
     previous, sunday = monday - dt.timedelta(days=7), monday + dt.timedelta(days=6)
-    # One query: the check-in day sums and the reflection day sums side by side (each side's other columns
-    # zero), added up by date.
-    zero = Value(0, output_field=IntegerField())
-    needs_sums = (
-        CheckInDay.objects.for_user(user)
-        .filter(date__range=(previous, sunday))
-        .values("date")
-        .annotate(total=Sum("total"), count=Sum("count"), a_t=zero, a_c=zero, c_t=zero, c_c=zero)
-        .values_list("date", "total", "count", "a_t", "a_c", "c_t", "c_c")
-        .order_by()
-    )
-    feelings_sums = (
-        ReflectionDay.objects.for_user(user)
-        .filter(date__range=(previous, sunday))
-        .annotate(n_t=zero, n_c=zero)
-        .values_list(
-            "date", "n_t", "n_c", "anxiety_total", "anxiety_count", "confidence_total", "confidence_count"
-        )
-        .order_by()
-    )
     by_day: dict = defaultdict(lambda: [0] * 6)
-    for date, *numbers in needs_sums.union(feelings_sums, all=True):
+    for date, *numbers in FEELING_DAYS.rows(user, since=previous, sunday=sunday):
         by_day[date] = [a + (b or 0) for a, b in zip(by_day[date], numbers, strict=True)]
     needs_by_day = {date: tuple(n[:2]) for date, n in by_day.items()}
     feelings_by_day = {date: tuple(n[2:]) for date, n in by_day.items()}
