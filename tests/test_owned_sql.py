@@ -66,5 +66,5 @@ def test_many_values_go_as_one_listed_parameter_and_only_the_persons_rows_come_b
     assert read.rows(alice, ids=Listed([])) == []
     with pytest.raises(ValueError, match="Listed"):
         read.rows(alice, ids=[mine[0].pk])
-    with pytest.raises(TypeError, match="ids and dates"):
+    with pytest.raises(TypeError, match="ids, numbers and dates"):
         Listed(["a,b", "NULL"])

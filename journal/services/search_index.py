@@ -19,11 +19,12 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from journal.models import Reflection, SearchTerm
 from needs.privacy.crypto import search_key_for, text_opener
+from needs.privacy.owned import Listed, OwnedSQL, one_of
 from needs.services.writes import rows_insert
 
 SHORTEST_PREFIX = 3
@@ -220,13 +221,41 @@ def matching(reflections: QuerySet, *, user, query: Query, count: int | None = N
     )
 
 
+# How many of the person's live reflections hold a fingerprint among `terms` (one word), or all `words` of them:
+# counted in the (owner, term, reflection) index, leaving out the few in the trash.
+_NOT_TRASHED = """
+    t.reflection_id NOT IN (SELECT id FROM journal_reflection WHERE owner_id = %(owner)s AND deleted_at IS NOT NULL)
+"""
+COUNT_ONE_WORD = {
+    vendor: OwnedSQL(
+        f"SELECT COUNT(*) FROM journal_searchterm t WHERE t.owner_id = %(owner)s AND {among} AND {_NOT_TRASHED}"  # noqa: S608
+    )
+    for vendor, among in one_of("t.term", "terms", "bigint").items()
+}
+COUNT_EVERY_WORD = {
+    vendor: OwnedSQL(
+        f"""
+        SELECT COUNT(*) FROM (
+            SELECT t.reflection_id FROM journal_searchterm t
+             WHERE t.owner_id = %(owner)s AND {among} AND {_NOT_TRASHED}
+             GROUP BY t.reflection_id
+            HAVING COUNT(*) = %(words)s
+        ) found
+        """  # noqa: S608 - only the fixed fragments above are written into it
+    )
+    for vendor, among in one_of("t.term", "terms", "bigint").items()
+}
+
+
 def matching_count(*, user, query: Query) -> int:
     """How many of the person's live reflections hold every query word, counted in the index (one SQL
     statement that leaves out the few in the trash), so the reflections themselves are not read."""
-    trashed = Reflection.objects.for_user(user).trashed().values("pk")
-    return _holding_every_word(
-        SearchTerm.objects.for_user(user).exclude(reflection_id__in=trashed), user, query
-    ).count()
+    wanted = _wanted(user, query)
+    terms = Listed(sorted(wanted))
+    if len(wanted) == 1:
+        return COUNT_ONE_WORD[connection.vendor].rows(user, terms=terms)[0][0]
+    # A reflection holds each fingerprint once (unique), so counting its rows counts the distinct terms found.
+    return COUNT_EVERY_WORD[connection.vendor].rows(user, terms=terms, words=len(wanted))[0][0]
 
 
 # Words as written, with any combining accents that follow their letters (text typed in decomposed form).

@@ -88,8 +88,12 @@ class Listed(str):
 
     def __new__(cls, values):
         values = list(values)
-        if not all(isinstance(value, uuid.UUID | dt.date) for value in values):
-            raise TypeError("Only ids and dates are listed: their text needs no quoting on either database.")
+        if not all(
+            isinstance(value, uuid.UUID | dt.date | int) and not isinstance(value, bool) for value in values
+        ):
+            raise TypeError(
+                "Only ids, numbers and dates are listed: their text needs no quoting on either database."
+            )
         texts = [value.hex if isinstance(value, uuid.UUID) and connection.vendor != "postgresql" else str(value)
                  for value in values]  # fmt: skip
         if connection.vendor == "postgresql":
