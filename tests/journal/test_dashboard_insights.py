@@ -184,11 +184,30 @@ def test_needs_below_the_threshold_for_two_weeks_are_surfaced_with_a_prompt(clie
     assert [item["need"] for item in response.context["low_needs"]] == [low]
     html = response.content.decode()
     assert "Needs that could use some care" in html and "What could you ask for here?" in html
+    prompt = Prompt.objects.get(slug="o")
+    assert f'<a class="fw-semibold" href="{reverse("needs:need_detail", args=[low.pk])}">Low rest</a>' in html
+    assert f'href="{reverse("journal:reflection_create")}?prompt={prompt.pk}&amp;need={low.pk}"' in html
     Profile.objects.filter(owner=alice).update(low_score_threshold=2)
     assert client.get("/").context["low_needs"] == []
 
 
 @time_machine.travel(dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_the_home_page_links_each_recent_and_earlier_reflection_to_itself(client, alice):
+    written = make_reflection(alice, title="Today's walk", date=TODAY)
+    untitled = make_reflection(alice, date=TODAY - dt.timedelta(days=1))
+    a_year_ago = make_reflection(alice, title="A year ago", date=TODAY.replace(year=TODAY.year - 1))
+    make_reflection(make_person("other"), title="Not hers", date=TODAY)
+    client.force_login(alice)
+    html = client.get("/").content.decode()
+    assert (
+        f'<a href="{reverse("journal:reflection_detail", args=[written.pk])}">Today&#x27;s walk</a>' in html
+    )
+    assert f'<a href="{reverse("journal:reflection_detail", args=[untitled.pk])}">' in html
+    earlier = reverse("journal:reflection_detail", args=[a_year_ago.pk])
+    assert html.count(f'<a href="{earlier}">') == 2  # among the recent ones, and on this day
+    assert "Not hers" not in html
+
+
 def test_quick_check_in_without_javascript_redirects_home_and_with_htmx_answers_a_fragment(client, alice):
     need = make_need(alice, "Rest")
     client.force_login(alice)

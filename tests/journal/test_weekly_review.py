@@ -107,8 +107,8 @@ def test_what_may_have_helped_shows_the_words_and_reflections_of_needs_that_rose
     make_checkin(alice, rest, day(1), 8)
     make_checkin(alice, heard, day(-7), 8)
     make_checkin(alice, heard, day(1), 3)
-    make_reflection(alice, title="Slept well at last", date=day(1), needs=[rest])
-    make_reflection(alice, title="Unlinked day", date=day(2))
+    slept = make_reflection(alice, title="Slept well at last", date=day(1), needs=[rest])
+    unlinked = make_reflection(alice, title="Unlinked day", date=day(2))
     make_reflection(alice, title="The week before", date=day(-6), needs=[rest])
     client.force_login(alice)
     response = client.get(WEEK)
@@ -121,6 +121,11 @@ def test_what_may_have_helped_shows_the_words_and_reflections_of_needs_that_rose
     assert "What may have helped" in html
     assert "What you said helps: An early night and the phone in another room" in html
     assert "Words that never show" not in html
+    # Each link goes to its own row: the need that rose, and the week's reflections (listed, and under the need).
+    slept_link = f'<a href="{reverse("journal:reflection_detail", args=[slept.pk])}">Slept well at last</a>'
+    assert html.count(slept_link) == 2
+    assert f'<a href="{reverse("journal:reflection_detail", args=[unlinked.pk])}">Unlinked day</a>' in html
+    assert f'<a class="fw-semibold" href="{reverse("needs:need_detail", args=[rest.pk])}">Rest</a>' in html
 
 
 @time_machine.travel(NOW, tick=False)
