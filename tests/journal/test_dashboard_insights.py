@@ -208,6 +208,7 @@ def test_the_home_page_links_each_recent_and_earlier_reflection_to_itself(client
     assert "Not hers" not in html
 
 
+@time_machine.travel(dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC), tick=False)
 def test_quick_check_in_without_javascript_redirects_home_and_with_htmx_answers_a_fragment(client, alice):
     need = make_need(alice, "Rest")
     client.force_login(alice)
