@@ -85,16 +85,15 @@ NEED_WEEKS = OwnedSQL(
 )
 
 
-# A month row's period start (periods of 1, 3 or 12 months), per database.
+# A month row's period start (periods of 1, 3 or 12 months), per database. SQLite goes back to the quarter's
+# first month by the month's number (`%%` is a literal percent sign beside named parameters).
+_SQLITE_QUARTER = "date(m.month, '-' || ((CAST(strftime('%%m', m.month) AS INTEGER) - 1) %% 3) || ' months')"
 _PERIOD_OF_MONTH = {
     ("postgresql", 1): "m.month",
     ("postgresql", 3): "CAST(date_trunc('quarter', m.month) AS date)",
     ("postgresql", 12): "CAST(date_trunc('year', m.month) AS date)",
     ("sqlite", 1): "m.month",
-    (
-        "sqlite",
-        3,
-    ): "date(m.month, '-' || ((CAST(strftime('%%m', m.month) AS INTEGER) - 1) %% 3) || ' months')",
+    ("sqlite", 3): _SQLITE_QUARTER,
     ("sqlite", 12): "date(m.month, 'start of year')",
 }
 # Each need's kept month rows summed by period for the months from `first` to before `last` (marked 0), then the
