@@ -99,7 +99,10 @@ def source_of(record: dict) -> str:
     source = record.get("id")
     if source:
         return source
-    digest = hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    # "surrogatepass": the same bytes for every real text, and no crash on half a surrogate pair in a part of the
+    # record the importer never reads (the parts it reads are checked whole before anything is written).
+    text = json.dumps(record, sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
     return "content:" + digest.hexdigest()[:40]
 
 

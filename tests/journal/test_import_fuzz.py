@@ -2,6 +2,7 @@
 
 import copy
 import datetime as dt
+import hashlib
 import itertools
 import json
 
@@ -117,6 +118,22 @@ def export_of_a_small_journal(db):
 def test_a_damaged_export_is_imported_or_refused_whole(export_of_a_small_journal, choice):
     data = choice.draw(mutated(export_of_a_small_journal))
     import_or_refuse(make_person(f"p{next(PEOPLE)}@example.com"), encode(data))
+
+
+def test_half_a_surrogate_pair_where_the_importer_never_reads_is_no_crash(export_of_a_small_journal):
+    """Found by the fuzz test above: a reflection record without an id holding an unpaired surrogate in a key the
+    importer ignores crashed while its content fingerprint was taken."""
+    data = copy.deepcopy(export_of_a_small_journal)
+    data["reflections"].append({"": "\ud800"})
+    import_or_refuse(make_person(f"p{next(PEOPLE)}@example.com"), encode(data))
+
+
+def test_a_record_fingerprint_is_unchanged_for_real_text():
+    from journal.portability.records import source_of
+
+    record = {"date": "2026-01-02", "body": "Café — ☕ 🌱"}
+    text = json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    assert source_of(record) == "content:" + hashlib.sha256(text).hexdigest()[:40]
 
 
 @hsettings(
