@@ -1,19 +1,17 @@
 """The journal list's repeated markup, built in Python: the filter selects' options and one page of entries
 grouped by month. A template loop costs a context lookup per variable per row; these give the same HTML,
-every user text escaped by format_html (need names, titles and excerpts are the person's own words)."""
+every user text escaped (need names, titles and excerpts are the person’s own words)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import groupby
 
-from django.urls import reverse
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-# A reflection id that no reverse() ever gives, replaced by each row's own id.
-_ID_SLOT = "00000000-0000-0000-0000-000000000000"
+from needs.need_page import url_maker
 
 
 def options_html(choices: Iterable[tuple[str, str]], chosen: str) -> SafeString:
@@ -48,11 +46,11 @@ def _needs_html(needs: list[tuple[str, str]]) -> str:
     )
 
 
-def _entry_html(entry, needs: list[tuple[str, str]], detail_url: str) -> str:
+def _entry_html(entry, needs: list[tuple[str, str]], detail_url) -> str:
     """One entry's markup: every value escaped as format_html would (the marked texts of a search are already
     safe HTML and stay as they are)."""
     r = entry.reflection
-    url = conditional_escape(detail_url.replace(_ID_SLOT, str(r.pk)))
+    url = conditional_escape(detail_url(r.pk))
     title = conditional_escape(entry.title_html or _long_day(r.date))
     excerpt = (
         f'<p class="mb-1 small user-text">{conditional_escape(entry.excerpt_html)}</p>\n'
@@ -72,7 +70,7 @@ def _entry_html(entry, needs: list[tuple[str, str]], detail_url: str) -> str:
 def entries_html(entries, needs_of: dict[object, list[tuple[str, str]]]) -> SafeString:
     """One page of entries (newest first) in a section per month, each with its heading; `needs_of` gives
     each reflection's needs as (name, category)."""
-    detail_url = reverse("journal:reflection_detail", args=[_ID_SLOT])
+    detail_url = url_maker("journal:reflection_detail")
     months = groupby(entries, key=lambda e: (e.reflection.date.year, e.reflection.date.month))
     sections = []
     for number, (_, group) in enumerate(months, start=1):
