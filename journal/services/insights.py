@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import DateField, Sum
-from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek, TruncYear
 
 from journal.models import ReflectionDay
 from needs.models.derived import NeedWeek
@@ -25,10 +22,6 @@ MIN_STRENGTH = 0.3
 
 def _week(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
-
-
-# A period's length in months (0: weeks) → how the database finds a date's period start.
-TRUNCATE = {1: TruncMonth, 3: TruncQuarter, 12: TruncYear}
 
 
 def first_day(user, since: dt.date | None, today: dt.date) -> dt.date | None:
@@ -51,18 +44,6 @@ SELECT
     (SELECT MIN(week) FROM {weeks} WHERE owner_id = %s AND week >= %s AND week <= %s),
     (SELECT MIN(date) FROM {days} WHERE owner_id = %s AND date >= %s AND date <= %s)
 """
-
-
-def _rows(queryset) -> list[tuple]:
-    """A values_list query's rows as the database driver gives them. psycopg already gives dates, UUIDs and
-    numbers as Python values, so Django's per-row converters (a third of the cost of thousands of rows) are
-    skipped on PostgreSQL; other databases go through the ORM as usual."""
-    if connection.vendor != "postgresql":
-        return list(queryset)
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def _as_date(value) -> dt.date:
@@ -184,64 +165,93 @@ def _period_start(day: dt.date, months: int) -> dt.date:
     return dt.date(day.year, (day.month - 1) // months * months + 1, 1)
 
 
-def category_trends(rows) -> list[tuple[str, str, list[tuple[dt.date, float]]]]:
-    sums: dict = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
-    for _, _, category, week, average, count in rows:
-        cell = sums[category][week]
-        cell[0] += average * count
-        cell[1] += count
-    return [
-        (
-            group.value,
-            group.label,
-            [(week, round(total / n, 1)) for week, (total, n) in sorted(sums[group.value].items())],
-        )
-        for group in by_category(sums, category_of=lambda category: category)
-    ]
+@dataclass
+class Trends:
+    """The lines drawn from need_weeks' rows: each category's, the overall one and each need's."""
+
+    categories: list[tuple[str, str, list[tuple[dt.date, float]]]]  # (category, label, [(start, average)])
+    overall: dict[dt.date, float]  # start → the average of every check-in in the period
+    needs: list[dict]  # {"id", "name", "category", "weekly": [(start, average)]}, by category then name
 
 
-def need_trends(rows) -> list[dict]:
+def trends(rows) -> Trends:
+    """Every line of the insights page from need_weeks' rows (oldest first), in one pass over them: a year of
+    forty needs is two thousand rows, and a pass per line cost more than the rest of the reading."""
+    categories: dict = {}
+    overall: dict = {}
     needs: dict = {}
-    for need_id, name, category, week, average, _ in rows:
-        entry = needs.setdefault(need_id, {"id": need_id, "name": name, "category": category, "weekly": []})
+    for need_id, name, category, week, average, count in rows:
+        total = average * count
+        weeks = categories.get(category)
+        if weeks is None:
+            weeks = categories[category] = {}
+        for sums in (weeks, overall):
+            cell = sums.get(week)
+            if cell is None:
+                sums[week] = [total, count]
+            else:
+                cell[0] += total
+                cell[1] += count
+        entry = needs.get(need_id)
+        if entry is None:
+            entry = needs[need_id] = {"id": need_id, "name": name, "category": category, "weekly": []}
         entry["weekly"].append((week, round(average, 1)))
-    return sorted(needs.values(), key=lambda n: (n["category"], n["name"]))
+    return Trends(
+        categories=[
+            (
+                group.value,
+                group.label,
+                [(week, round(total / n, 1)) for week, (total, n) in sorted(categories[group.value].items())],
+            )
+            for group in by_category(categories, category_of=lambda category: category)
+        ],
+        overall={week: round(total / n, 1) for week, (total, n) in overall.items()},
+        needs=sorted(needs.values(), key=lambda n: (n["category"], n["name"])),
+    )
 
 
-def overall_weekly(rows) -> dict[dt.date, float]:
-    sums: dict = defaultdict(lambda: [0.0, 0])
-    for _, _, _, week, average, count in rows:
-        sums[week][0] += average * count
-        sums[week][1] += count
-    return {week: round(total / n, 1) for week, (total, n) in sums.items()}
+# The start of a day's period (a Monday's week, or a period of 1, 3 or 12 months), per database.
+_SQLITE_WEEKDAY = "((CAST(strftime('%%w', date) AS INTEGER) + 6) %% 7)"  # Monday 0 … Sunday 6
+_PERIOD_OF_DAY = {
+    ("postgresql", 0): "CAST(date_trunc('week', date) AS date)",
+    ("postgresql", 1): "CAST(date_trunc('month', date) AS date)",
+    ("postgresql", 3): "CAST(date_trunc('quarter', date) AS date)",
+    ("postgresql", 12): "CAST(date_trunc('year', date) AS date)",
+    ("sqlite", 0): f"date(date, '-' || {_SQLITE_WEEKDAY} || ' days')",
+    ("sqlite", 1): "date(date, 'start of month')",
+    ("sqlite", 3): "date(date, 'start of month', '-' || ((CAST(strftime('%%m', date) AS INTEGER) - 1) %% 3)"
+    " || ' months')",
+    ("sqlite", 12): "date(date, 'start of year')",
+}
+# The kept feeling sums of the person's reflection days in a range, per period, oldest first.
+FEELING_PERIODS = {
+    key: OwnedSQL(
+        f"""
+        SELECT {period} AS start, SUM(anxiety_total), SUM(anxiety_count), SUM(confidence_total),
+               SUM(confidence_count)
+          FROM journal_reflectionday
+         WHERE owner_id = %(owner)s AND date >= %(since)s AND date <= %(today)s
+         GROUP BY start
+         ORDER BY start
+        """,  # noqa: S608 - only the fixed fragments above are written into it
+        dates=(0,),
+    )
+    for key, period in _PERIOD_OF_DAY.items()
+}
 
 
 def feelings_weekly(user, since, today, *, months: int = 0) -> list[dict]:
     """[{"week", "anxiety", "confidence"}] per week (or per period of `months` months), averages of every
     live reflection's feelings in it, oldest first."""
-    queryset = ReflectionDay.objects.for_user(user).filter(date__lte=today)
-    if since:
-        queryset = queryset.filter(date__gte=since)
-    truncate = TRUNCATE[months] if months else TruncWeek
-    rows = (
-        queryset.annotate(week=truncate("date", output_field=DateField()))
-        .values("week")
-        .annotate(
-            anxiety_total=Sum("anxiety_total"),
-            anxiety_count=Sum("anxiety_count"),
-            confidence_total=Sum("confidence_total"),
-            confidence_count=Sum("confidence_count"),
-        )
-        .order_by("week")
-        .values_list("week", "anxiety_total", "anxiety_count", "confidence_total", "confidence_count")
-    )
     return [
         {
-            "week": _week(week),
+            "week": week,
             "anxiety": _mean(anxiety_total, anxiety_count),
             "confidence": _mean(confidence_total, confidence_count),
         }
-        for week, anxiety_total, anxiety_count, confidence_total, confidence_count in _rows(rows)
+        for week, anxiety_total, anxiety_count, confidence_total, confidence_count in FEELING_PERIODS[
+            (connection.vendor, months)
+        ].rows(user, since=since or dt.date.min, today=today)
     ]
 
 

@@ -24,10 +24,10 @@ def insights_page(request):
     period = charts.period_for([first, today] if first else [])
     rows = insights.need_weeks(request.user, since, today, months=period.months)
     feelings = insights.feelings_weekly(request.user, since, today, months=period.months)
-    categories = insights.category_trends(rows)
-    overall = insights.overall_weekly(rows)
+    lines = insights.trends(rows)
+    categories, overall = lines.categories, lines.overall
     feeling_table = presenters.feeling_table(overall, feelings)
-    need_rows = insights.need_trends(rows)
+    need_rows = lines.needs
     starts = sorted({row[3] for row in rows})
     year = insights.year_of_days(request.user, today)
     cells, heat_width, heat_height = charts.heatmap(year)

@@ -85,6 +85,38 @@ def test_patterns_pair_each_days_score_with_that_days_average_feeling_over_the_y
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("months", [0, 1, 3, 12])
+def test_feelings_by_period_average_the_live_reflections_of_each_period(alice, bob, months):
+    """Each period starts on its Monday (weeks) or its first month; Sundays, month ends and the turn of a year
+    fall in the right one, in the database's own arithmetic."""
+    days = [dt.date(2025, 12, 28) + dt.timedelta(days=back) for back in range(0, 170, 3)]  # from a Sunday
+    expected = defaultdict(lambda: [0, 0, 0, 0])
+    for index, day in enumerate(days):
+        anxiety, confidence = index % 11, None if index % 4 == 0 else (index * 7) % 11
+        make_reflection(alice, date=day, anxiety=anxiety, confidence=confidence)
+        start = week_of(day) if not months else _period(day, months)
+        cell = expected[start]
+        cell[0] += anxiety
+        cell[1] += 1
+        if confidence is not None:
+            cell[2] += confidence
+            cell[3] += 1
+    make_reflection(alice, date=days[0], anxiety=10, trashed=True)  # the trash counts for nothing
+    make_reflection(bob, date=days[0], anxiety=10, confidence=10)  # nor does anyone else's
+    got = insights.feelings_weekly(alice, dt.date(2025, 12, 1), dt.date(2026, 12, 31), months=months)
+    assert got == [
+        {
+            "week": start,
+            "anxiety": round(a_total / a_count, 1),
+            "confidence": round(c_total / c_count, 1) if c_count else None,
+        }
+        for start, (a_total, a_count, c_total, c_count) in sorted(expected.items())
+    ]
+    assert got[0]["week"] == (dt.date(2025, 12, 22) if not months else _period(days[0], months))
+    assert insights.feelings_weekly(alice, days[-1] + dt.timedelta(days=1), dt.date(2026, 12, 31)) == []
+
+
+@pytest.mark.django_db
 def test_most_linked_breaks_ties_by_name_and_follows_trash_and_moves(alice):
     rest, heard, calm = (make_need(alice, name) for name in ("Rest", "Being heard", "Calm"))
     kept = make_reflection(alice, date=TODAY, needs=[rest, heard, calm])
