@@ -7,9 +7,8 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 
-from journal.models import Channel, PersonalPrompt, Prompt, Reflection, Reminder, Step
+from journal.models import Channel, PersonalPrompt, Prompt, Reminder, Step
 from journal.services.push import is_push_service, valid_key
 from needs.forms.fields import LongText, past_or_today, without_maxlength
 from needs.models.needs import Category, CategoryGroup, Need, by_category
@@ -139,53 +138,34 @@ ANSWERED_PROMPT_CHOICES = OwnedSQL(
 
 
 class JournalFilterForm(forms.Form):
+    """The journal's search and filters. The need and prompt offered, and the only ones accepted, are the person's
+    own needs and the prompts their live reflections answer: read once in SQL, for the selects and to check a
+    value sent."""
+
+    NOT_OFFERED = "Select a valid choice. That choice is not one of the available choices."
+
     q = forms.CharField(label="Search", required=False, max_length=200)
-    need = forms.ModelChoiceField(queryset=Need.objects.none(), required=False, empty_label="Any need")
+    need = forms.ChoiceField(required=False, error_messages={"invalid_choice": NOT_OFFERED})
     category = forms.ChoiceField(choices=[("", "Any category"), *Category.choices], required=False)
     step = forms.ChoiceField(choices=[("", "Any step"), *Step.choices], required=False)
-    prompt = forms.ModelChoiceField(queryset=Prompt.objects.none(), required=False, empty_label="Any prompt")
+    prompt = forms.ChoiceField(required=False, error_messages={"invalid_choice": NOT_OFFERED})
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.owner = owner
-        # The querysets only check a value sent (the choices shown are read by `select_choices`): without one,
-        # they are never built.
-        if self.is_bound and self.data.get("need"):
-            self.fields["need"].queryset = Need.objects.for_user(owner).order_by("name")
-        if self.is_bound and self.data.get("prompt"):
-            self.fields["prompt"].queryset = self._answered(owner)
-
-    @staticmethod
-    def _answered(owner):
-        # Prompts asked one at a time, each answered or not by one of the person's live reflections: no
-        # DISTINCT over every reflection of a long journal.
-        return Prompt.objects.filter(
-            Exists(
-                Reflection.objects.for_user(owner)
-                .live()
-                .filter(prompt=OuterRef("pk"))
-                .order_by()
-                .values("pk")
-            )
-        )
+        self.fields["need"].choices = [
+            ("", "Any need"),
+            *((str(pk), name) for pk, name in NEED_CHOICES.rows(owner)),
+        ]
+        self.fields["prompt"].choices = [
+            ("", "Any prompt"),
+            *((str(pk), text[:80]) for pk, text in ANSWERED_PROMPT_CHOICES.rows(owner)),  # Prompt.__str__
+        ]
 
     def select_choices(self) -> dict[str, list[tuple[str, str]]]:
-        """(value, label) of each select, the person's needs and prompts read once, as values (a
-        ModelChoiceIterator counts, then lists, and builds a model per row), in SQL written once: the same rows
-        and order as the fields' querysets, which still check a value sent."""
-        needs = NEED_CHOICES.rows(self.owner)
-        prompts = ANSWERED_PROMPT_CHOICES.rows(self.owner)
-        return {
-            "need": [("", self.fields["need"].empty_label), *((str(pk), name) for pk, name in needs)],
-            "category": [(str(v), str(label)) for v, label in self.fields["category"].choices],
-            "step": [(str(v), str(label)) for v, label in self.fields["step"].choices],
-            "prompt": [
-                ("", self.fields["prompt"].empty_label),
-                *((str(pk), text[:80]) for pk, text in prompts),  # Prompt.__str__
-            ],
-        }
+        """(value, label) of each select, as the page lists them."""
+        return {name: list(self.fields[name].choices) for name in ("need", "category", "step", "prompt")}
 
     def clean(self):
         data = super().clean()

@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -354,6 +356,56 @@ def test_prompt_filter_offers_only_prompts_answered_by_live_reflections(alice, b
     make_reflection(bob, prompt=others)
     choices = JournalFilterForm(None, owner=alice).select_choices()["prompt"]
     assert choices == [("", "Any prompt"), (str(answered.pk), "a?")]
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "need={bobs_need}",  # someone else's need
+        "need=not-a-need",
+        "prompt={unanswered}",  # a prompt none of the person's live reflections answers
+        "prompt={trashed}",  # answered only in the trash
+        "prompt=99999999999999999999",
+    ],
+)
+def test_a_filter_value_not_offered_is_refused_on_the_form_and_filters_nothing(
+    client, alice, bob, frozen, sent
+):
+    answered, unanswered, trashed = (
+        Prompt.objects.create(slug=s, text=f"{s}?", step="patience", category="mental") for s in "abc"
+    )
+    bobs_need = make_need(bob, "Bob's own", "mental")
+    make_reflection(alice, title="Mine", prompt=answered)
+    make_reflection(alice, title="Thrown away", prompt=trashed, trashed=True)
+    make_reflection(bob, title="Bob's", needs=[bobs_need], prompt=unanswered)
+    client.force_login(alice)
+    response = client.get(
+        LIST + "?" + sent.format(bobs_need=bobs_need.pk, unanswered=unanswered.pk, trashed=trashed.pk)
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Select a valid choice. That choice is not one of the available choices." in html
+    assert titles(response) == ["Mine"]  # the whole journal, unfiltered, and nobody else's
+    assert "Bob&#x27;s own" not in html and "Bob's own" not in html
+
+
+def test_filter_values_offered_are_accepted_and_read_the_choices_once(client, alice, frozen):
+    asked = Prompt.objects.create(slug="asked", text="Asked?", step="patience", category="mental")
+    rest = make_need(alice, "Rest", "physical")
+    make_reflection(alice, title="Both", needs=[rest], prompt=asked)
+    make_reflection(alice, title="Neither")
+    client.force_login(alice)
+    url = LIST + f"?need={rest.pk}&prompt={asked.pk}"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert titles(response) == ["Both"]
+    html = response.content.decode()
+    assert f'<option value="{rest.pk}" selected>Rest</option>' in html
+    assert f'<option value="{asked.pk}" selected>Asked?</option>' in html
+    # The choices are read once, and the values sent are checked against them: no second read to check them.
+    sql = [" ".join(query["sql"].replace('"', "").split()) for query in queries.captured_queries]
+    assert sum("FROM needs_need " in q for q in sql) == 1
+    assert sum("FROM journal_prompt " in q for q in sql) == 1
 
 
 def test_need_filter_offers_the_persons_own_needs_by_name(alice, bob):
