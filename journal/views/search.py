@@ -37,8 +37,7 @@ def _no_referrer(view):
 def reflection_list(request):
     today = local_today(request.user)
     form = JournalFilterForm(request.GET or None, owner=request.user)
-    queryset = live_reflections(request.user)
-    query, found, narrowed = "", None, False
+    query, found, filters = "", None, {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data["q"].strip():
@@ -51,19 +50,24 @@ def reflection_list(request):
         filters = {
             name: data[name] for name in ("need", "category", "prompt", "step", "date_from", "date_to")
         }
-        narrowed = any(filters.values())
-        queryset = search.filter_reflections(queryset, **filters)
-    if found or narrowed:
-        # Only the columns a row shows (and the owner, to open its texts).
-        queryset = queryset.order_by("-date", "-created_at").only("id", "owner_id", "date", "title", "body")
-    else:
-        queryset = LiveReflections(request.user)  # the whole journal: read in SQL written once
+    narrowed = any(filters.values())
     count = None
     if found and not narrowed:
         # Counted in the index alone, so a word found in years of reflections costs no read of them.
         count = search_index.matching_count(user=request.user, query=found)
-    if found:
-        queryset = search_index.matching(queryset, user=request.user, query=found, count=count)
+    if count == 0:
+        queryset = []  # no reflection holds the words: nothing more to read
+    elif found or narrowed:
+        # Only the columns a row shows (and the owner, to open its texts).
+        queryset = (
+            search.filter_reflections(live_reflections(request.user), **filters)
+            .order_by("-date", "-created_at")
+            .only("id", "owner_id", "date", "title", "body")
+        )
+        if found:
+            queryset = search_index.matching(queryset, user=request.user, query=found, count=count)
+    else:
+        queryset = LiveReflections(request.user)  # the whole journal: read in SQL written once
     paginator = Paginator(queryset, PAGE_SIZE)
     if count is not None:
         paginator.count = count
