@@ -4,6 +4,7 @@ import, account deletion). `owner` is never a field."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -121,20 +122,25 @@ class PersonalPromptForm(forms.Form):
         without_maxlength(self)
 
 
-# The journal filter's choices: the person's needs by name, and the prompts one of their live reflections answers
-# (asked prompt by prompt: no DISTINCT over every reflection of a long journal), in the prompts' own order.
-NEED_CHOICES = OwnedSQL(
-    "SELECT id, name FROM needs_need WHERE owner_id = %(owner)s ORDER BY name",
-    uuids=(0,),
-)
-ANSWERED_PROMPT_CHOICES = OwnedSQL(
+# The journal filter's choices in one read: the person's needs by name (kind 0), then the prompts one of their
+# live reflections answers (kind 1; asked prompt by prompt: no DISTINCT over every reflection of a long journal),
+# in the prompts' own order. Ids are read as text: a need's is a UUID, a prompt's a number.
+FILTER_CHOICES = OwnedSQL(
     """
-    SELECT p.id, p.text FROM journal_prompt p
+    SELECT 0 AS kind, CAST(id AS text), name, '' AS step, '' AS category FROM needs_need
+     WHERE owner_id = %(owner)s
+    UNION ALL
+    SELECT 1, CAST(p.id AS text), p.text, p.step, p.category FROM journal_prompt p
      WHERE EXISTS (SELECT 1 FROM journal_reflection r
                     WHERE r.owner_id = %(owner)s AND r.deleted_at IS NULL AND r.prompt_id = p.id)
-     ORDER BY p.step, p.category, p.text
+     ORDER BY kind, step, category, name
     """
 )
+
+
+def _uuid_text(value: str) -> str:
+    """A UUID as the page writes it (SQLite keeps it as 32 hex digits)."""
+    return value if "-" in value else str(uuid.UUID(value))
 
 
 class JournalFilterForm(forms.Form):
@@ -154,14 +160,14 @@ class JournalFilterForm(forms.Form):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["need"].choices = [
-            ("", "Any need"),
-            *((str(pk), name) for pk, name in NEED_CHOICES.rows(owner)),
-        ]
-        self.fields["prompt"].choices = [
-            ("", "Any prompt"),
-            *((str(pk), text[:80]) for pk, text in ANSWERED_PROMPT_CHOICES.rows(owner)),  # Prompt.__str__
-        ]
+        needs, prompts = [("", "Any need")], [("", "Any prompt")]
+        for kind, pk, label, *_ in FILTER_CHOICES.rows(owner):
+            if kind:
+                prompts.append((pk, label[:80]))  # as Prompt.__str__ shortens it
+            else:
+                needs.append((_uuid_text(pk), label))
+        self.fields["need"].choices = needs
+        self.fields["prompt"].choices = prompts
 
     def select_choices(self) -> dict[str, list[tuple[str, str]]]:
         """(value, label) of each select, as the page lists them."""
