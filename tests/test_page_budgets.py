@@ -22,23 +22,24 @@ TODAY = dt.date(2026, 6, 10)
 NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
 
 PAGES = {
-    "dashboard": ("/", 15),  # with one for news from the people the person is connected with
+    "dashboard": ("/", 14),  # with one for news from the people the person is connected with
     # 9: the session, the person and their settings, then the first day in range, each need's periods, the
     # feelings by period, a year of days, the most linked needs and the feeling patterns.
     "insights 90 days": ("/insights/?range=90d", 9),
     "insights 1 year": ("/insights/?range=1y", 9),
     "insights all time": ("/insights/?range=all", 9),
-    # 10: besides what was written (with its links) and which needs moved, feelings day by day (1), the people
+    # 9: besides what was written (with its links) and which needs moved, feelings day by day (1), the people
     # rated (1), what may have helped (1) and the closing question (1).
-    "weekly review": ("/insights/week/?week=2026-06-01", 10),
-    # The filter's needs and prompts are one read; a word no reflection holds reads no reflection.
-    "journal list": ("/journal/", 9),
-    "search, a common word": ("/journal/?q=garden", 9),
-    "search, an absent word": ("/journal/?q=zebraquartz", 7),
+    "weekly review": ("/insights/week/?week=2026-06-01", 9),
+    # The person's settings come with their wrapped data key (one read). The filter's needs and prompts are one
+    # read; a word no reflection holds reads no reflection.
+    "journal list": ("/journal/", 8),
+    "search, a common word": ("/journal/?q=garden", 8),
+    "search, an absent word": ("/journal/?q=zebraquartz", 6),
     "calendar": ("/journal/calendar/?month=2026-05", 5),
-    "a need page": ("/needs/{need}/?range=all", 8),
+    "a need page": ("/needs/{need}/?range=all", 7),
     "wheel": ("/needs/wheel/", 4),
-    "relationships": ("/needs/relationships/", 6),
+    "relationships": ("/needs/relationships/", 5),
 }
 
 

@@ -71,15 +71,25 @@ def unwrap(master_id: str, wrapped: bytes, owner_id: int) -> bytes:
         raise JournalLocked("a data key failed to unwrap") from error
 
 
+def keep_wrapped_key(user, master_id: str | None, wrapped) -> None:
+    """The person's wrapped data key as read along with their settings (None, None: they have none yet), kept on
+    the user object for the request: `data_key_for` then needs no read of its own."""
+    user._attune_wrapped_key = (master_id, wrapped)
+
+
 def data_key_for(user) -> bytes:
     """The person's data key, created on first use; cached on the user object for the request."""
     cached = getattr(user, "_attune_data_key", None)
     if cached is not None:
         return cached
-    # Read on nearly every page that shows a text: sent as SQL, a tenth of the ORM's cost.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT master_key_id, wrapped FROM needs_datakey WHERE owner_id = %s", [user.pk])
-        found = cursor.fetchone()
+    found = getattr(user, "_attune_wrapped_key", None)
+    if found is None:
+        # Read on nearly every page that shows a text: sent as SQL, a tenth of the ORM's cost.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT master_key_id, wrapped FROM needs_datakey WHERE owner_id = %s", [user.pk])
+            found = cursor.fetchone()
+    elif found[0] is None:
+        found = None
     if found is None:
         data_key = AESGCM.generate_key(bit_length=256)
         master_id, wrapped = wrap(data_key, user.pk)

@@ -7,18 +7,35 @@ import datetime as dt
 from django.utils import timezone
 
 from needs.models.accounts import Profile
+from needs.privacy.crypto import keep_wrapped_key
 
 # --- Profile and the person's own "today" -------------------------------------------------------
 
 
+# The person's settings and, in the same round trip, their wrapped data key (most pages open a text).
+PROFILE_AND_KEY = """
+SELECT p.*, k.master_key_id AS data_key_master, k.wrapped AS data_key_wrapped
+  FROM needs_profile p LEFT JOIN needs_datakey k ON k.owner_id = p.owner_id
+ WHERE p.owner_id = %s
+"""
+_PROFILE = Profile._meta.get_field("owner").remote_field  # the user's `profile`, to ask whether it is read
+
+
 def profile_for(user) -> Profile:
-    """The person's profile, created on first use. Cached on the user for the request (`user.profile`)."""
-    try:
+    """The person's profile, created on first use. Cached on the user for the request (`user.profile`), with
+    their wrapped data key, read with it."""
+    if _PROFILE.is_cached(user):
         return user.profile
-    except Profile.DoesNotExist:
+    found = list(Profile.objects.raw(PROFILE_AND_KEY, [user.pk]))
+    if found:
+        profile = found[0]
+        keep_wrapped_key(user, profile.data_key_master, profile.data_key_wrapped)
+        # The key goes no further than the request's user.
+        del profile.data_key_master, profile.data_key_wrapped
+    else:
         profile, _ = Profile.objects.get_or_create(owner=user)
-        user.profile = profile
-        return profile
+    user.profile = profile
+    return profile
 
 
 def local_date_of(moment: dt.datetime, profile: Profile) -> dt.date:

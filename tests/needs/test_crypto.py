@@ -127,3 +127,60 @@ def test_the_raw_database_holds_no_plaintext_of_notes_or_descriptions(alice):
             dump = repr(cursor.fetchall())
             for secret in secrets:
                 assert secret not in dump, f"{secret} in {model.__name__}"
+
+
+def test_the_settings_read_brings_the_wrapped_key_so_opening_a_text_reads_nothing_more(alice, bob):
+    from django.test.utils import CaptureQueriesContext
+
+    from needs.models.accounts import Profile
+    from needs.services.accounts import profile_for
+
+    Profile.objects.update_or_create(
+        owner=alice, defaults={"time_zone": "Europe/Oslo", "low_score_threshold": 6}
+    )
+    key = data_key_for(fresh(alice))
+    need = make_need(alice, met="Quiet mornings")
+    person = fresh(alice)
+    with CaptureQueriesContext(connection) as queries:
+        profile = profile_for(person)
+        assert (profile.time_zone, profile.low_score_threshold, profile.owner) == ("Europe/Oslo", 6, person)
+        assert profile_for(person) is profile and person.profile is profile
+        assert data_key_for(person) == key
+        assert Need.objects.get(pk=need.pk).reveal("met_looks_like", owner=person) == "Quiet mornings"
+    assert len(queries) == 2  # the settings with the key, then the need
+    assert not hasattr(profile, "data_key_wrapped")  # the key stays on the request's user
+    # Someone else's key is never the one read: each person's texts open with their own only.
+    other = fresh(bob)
+    profile_for(other)
+    assert data_key_for(other) == data_key_for(fresh(bob)) != key
+
+
+def test_a_person_without_a_key_or_settings_yet_gets_both_on_first_use(alice):
+    from needs.models.accounts import Profile
+    from needs.services.accounts import profile_for
+
+    Profile.objects.filter(owner=alice).delete()
+    DataKey.objects.filter(owner=alice).delete()
+    person = fresh(alice)
+    assert profile_for(person).time_zone == "UTC" and Profile.objects.filter(owner=alice).count() == 1
+    key = data_key_for(person)  # created now
+    assert DataKey.objects.filter(owner=alice).count() == 1
+    person = fresh(alice)
+    profile_for(person)  # settings without a key yet read as "none"; now it has one
+    assert data_key_for(person) == key
+    Profile.objects.filter(owner=alice).delete()
+    DataKey.objects.filter(owner=alice).delete()
+    person = fresh(alice)
+    assert profile_for(person).pk is not None
+    assert data_key_for(person) != key and DataKey.objects.filter(owner=alice).count() == 1
+
+
+def test_settings_read_without_a_key_then_make_one_on_first_text(alice):
+    from needs.services.accounts import profile_for
+
+    DataKey.objects.filter(owner=alice).delete()
+    person = fresh(alice)
+    profile_for(person)  # the key is not there yet
+    need = make_need(alice, met="A walk")
+    assert Need.objects.get(pk=need.pk).reveal("met_looks_like", owner=person) == "A walk"
+    assert DataKey.objects.filter(owner=alice).count() == 1
