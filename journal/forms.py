@@ -143,6 +143,21 @@ def _uuid_text(value: str) -> str:
     return value if "-" in value else str(uuid.UUID(value))
 
 
+class _IdChoiceField(forms.ChoiceField):
+    """A choice of id, checked against the choices offered once written as the page writes ids: a need's UUID
+    in any spelling Python reads (capitals, no dashes, braces) or a prompt's number with leading zeros, as the
+    model fields before it accepted."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value.isascii() and value.isdigit():
+            return str(int(value))
+        try:
+            return str(uuid.UUID(value)) if value else value
+        except ValueError:
+            return value  # not an id: refused as not offered
+
+
 class JournalFilterForm(forms.Form):
     """The journal's search and filters. The need and prompt offered, and the only ones accepted, are the person's
     own needs and the prompts their live reflections answer: read once in SQL, for the selects and to check a
@@ -151,10 +166,10 @@ class JournalFilterForm(forms.Form):
     NOT_OFFERED = "Select a valid choice. That choice is not one of the available choices."
 
     q = forms.CharField(label="Search", required=False, max_length=200)
-    need = forms.ChoiceField(required=False, error_messages={"invalid_choice": NOT_OFFERED})
+    need = _IdChoiceField(required=False, error_messages={"invalid_choice": NOT_OFFERED})
     category = forms.ChoiceField(choices=[("", "Any category"), *Category.choices], required=False)
     step = forms.ChoiceField(choices=[("", "Any step"), *Step.choices], required=False)
-    prompt = forms.ChoiceField(required=False, error_messages={"invalid_choice": NOT_OFFERED})
+    prompt = _IdChoiceField(required=False, error_messages={"invalid_choice": NOT_OFFERED})
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

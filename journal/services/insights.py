@@ -231,7 +231,7 @@ FEELING_PERIODS = {
                SUM(confidence_count)
           FROM journal_reflectionday
          WHERE owner_id = %(owner)s AND date >= %(since)s AND date <= %(today)s
-         GROUP BY start
+         GROUP BY {period}
          ORDER BY start
         """,  # noqa: S608 - only the fixed fragments above are written into it
         dates=(0,),

@@ -77,10 +77,11 @@ def reflection_list(request):
     else:
         entries = search.list_entries(user=request.user, reflections=page)
     choices = form.select_choices()
+    shown = getattr(form, "cleaned_data", {})  # a value sent in another spelling is shown as the one it is
     filter_fields = [
         (
             field,
-            list_markup.options_html(choices[field.name], str(field.value()))
+            list_markup.options_html(choices[field.name], str(shown.get(field.name, field.value())))
             if field.name in choices
             else None,
         )

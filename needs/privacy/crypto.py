@@ -84,7 +84,8 @@ def data_key_for(user) -> bytes:
         return cached
     found = getattr(user, "_attune_wrapped_key", None)
     if found is None:
-        # Read on nearly every page that shows a text: sent as SQL, a tenth of the ORM's cost.
+        # Pages read the wrapped key with the person's settings (`profile_for`); this read is for the rest (a
+        # user object whose settings came another way, commands, workers): sent as SQL, a tenth of the ORM's cost.
         with connection.cursor() as cursor:
             cursor.execute("SELECT master_key_id, wrapped FROM needs_datakey WHERE owner_id = %s", [user.pk])
             found = cursor.fetchone()

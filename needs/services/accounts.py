@@ -12,7 +12,9 @@ from needs.privacy.crypto import keep_wrapped_key
 # --- Profile and the person's own "today" -------------------------------------------------------
 
 
-# The person's settings and, in the same round trip, their wrapped data key (most pages open a text).
+# The person's settings and, in the same round trip, their wrapped data key (most pages open a text). Limited
+# to the person by its WHERE, the key by the same owner; read as a model (its fields converted as the ORM
+# converts them), so not through OwnedSQL, whose rows are plain tuples.
 PROFILE_AND_KEY = """
 SELECT p.*, k.master_key_id AS data_key_master, k.wrapped AS data_key_wrapped
   FROM needs_profile p LEFT JOIN needs_datakey k ON k.owner_id = p.owner_id
@@ -23,8 +25,8 @@ _PROFILE = Profile._meta.get_field("owner").remote_field  # the user's `profile`
 
 def profile_for(user) -> Profile:
     """The person's profile, created on first use. Cached on the user for the request (`user.profile`), with
-    their wrapped data key, read with it."""
-    if _PROFILE.is_cached(user):
+    their wrapped data key, read with it. A profile looked up before and found missing is created now."""
+    if _PROFILE.is_cached(user) and _PROFILE.get_cached_value(user) is not None:
         return user.profile
     found = list(Profile.objects.raw(PROFILE_AND_KEY, [user.pk]))
     if found:

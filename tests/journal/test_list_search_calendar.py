@@ -389,6 +389,22 @@ def test_a_filter_value_not_offered_is_refused_on_the_form_and_filters_nothing(
     assert "Bob&#x27;s own" not in html and "Bob's own" not in html
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    [lambda pk: str(pk).upper(), lambda pk: pk.hex, lambda pk: "{" + str(pk) + "}"],
+    ids=["capitals", "no dashes", "braces"],
+)
+def test_a_need_or_prompt_sent_in_another_spelling_of_its_id_is_the_same_one(client, alice, frozen, spelling):
+    asked = Prompt.objects.create(slug="asked", text="Asked?", step="patience", category="mental")
+    rest = make_need(alice, "Rest", "physical")
+    make_reflection(alice, title="Both", needs=[rest], prompt=asked)
+    make_reflection(alice, title="Neither")
+    client.force_login(alice)
+    response = client.get(LIST + f"?need={spelling(rest.pk)}&prompt=00{asked.pk}")
+    assert titles(response) == ["Both"]
+    assert f'<option value="{rest.pk}" selected>Rest</option>' in response.content.decode()
+
+
 def test_filter_values_offered_are_accepted_and_read_the_choices_once(client, alice, frozen):
     asked = Prompt.objects.create(slug="asked", text="Asked?", step="patience", category="mental")
     rest = make_need(alice, "Rest", "physical")
