@@ -151,7 +151,7 @@ class _IdChoiceField(forms.ChoiceField):
     def to_python(self, value):
         value = super().to_python(value)
         if value.isascii() and value.isdigit():
-            return str(int(value))
+            return value.lstrip("0") or "0"  # as a number writes itself, however long (no int() of it)
         try:
             return str(uuid.UUID(value)) if value else value
         except ValueError:

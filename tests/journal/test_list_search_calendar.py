@@ -366,6 +366,8 @@ def test_prompt_filter_offers_only_prompts_answered_by_live_reflections(alice, b
         "prompt={unanswered}",  # a prompt none of the person's live reflections answers
         "prompt={trashed}",  # answered only in the trash
         "prompt=99999999999999999999",
+        "prompt=" + "9" * 5000,  # longer than Python will turn into a number
+        "need=" + "0" * 5000,
     ],
 )
 def test_a_filter_value_not_offered_is_refused_on_the_form_and_filters_nothing(
