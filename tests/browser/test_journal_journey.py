@@ -147,6 +147,9 @@ def test_text_survives_a_csrf_failure(page, live_server, context):
     make_person("csrf@example.com")
     log_in(page, base, "csrf@example.com", PASSWORD)
     _start_writing(page, base)
+    # Every page and the offline state hand out the token and send its cookie again: an answer still on its
+    # way (the page's state fetch, on a slow machine) would put the cookie back after it is cleared.
+    page.wait_for_load_state("networkidle")
     context.clear_cookies(name="csrftoken")  # the token went stale
     page.get_by_role("button", name="Save reflection").click()
 
