@@ -58,7 +58,10 @@ SECTIONS = {
         )
     },
     "checkin": {("needs", "checkin"), ("needs", "checkin_edit")},
-    "insights": {("journal", "insights"), ("journal", "weekly_review")},
+    "insights": {
+        ("journal", "insights"), ("journal", "insights_feelings"), ("journal", "insights_year"),
+        ("journal", "weekly_review"),
+    },
     "wheel": {("needs", "wheel")},
     "relationships": {
         ("needs", name)

@@ -102,6 +102,10 @@ def _app_visits(acct: Account) -> dict[str, list[Visit]]:
             )
         ],
         "journal:insights": [Visit(u("journal:insights"), query={"range": key}) for key in ["", *RANGES]],
+        "journal:insights_feelings": [
+            Visit(u("journal:insights_feelings"), query={"range": key}) for key in ["", *RANGES]
+        ],
+        "journal:insights_year": [Visit(u("journal:insights_year"))],
         "journal:weekly_review": [
             # The week's relationships, by their nicknames (rated every day of the last 40).
             Visit(u("journal:weekly_review"), query={"week": str(today)}, shows=("nickname",)),

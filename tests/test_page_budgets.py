@@ -23,11 +23,16 @@ NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
 
 PAGES = {
     "dashboard": ("/", 14),  # with one for news from the people the person is connected with
-    # 9: the session, the person and their settings, then the first day in range, each need's periods, the
-    # feelings by period, a year of days, the most linked needs and the feeling patterns.
-    "insights 90 days": ("/insights/?range=90d", 9),
-    "insights 1 year": ("/insights/?range=1y", 9),
-    "insights all time": ("/insights/?range=all", 9),
+    # Trends, 5: the session, the person and their settings, then the first day in range and each need's periods.
+    "insights 90 days": ("/insights/?range=90d", 5),
+    "insights 1 year": ("/insights/?range=1y", 5),
+    "insights all time": ("/insights/?range=all", 5),
+    # Feelings, 8: the first day in range, every need's periods summed, the feelings by period, the most linked
+    # needs and the feeling patterns.
+    "insights feelings 90 days": ("/insights/feelings/?range=90d", 8),
+    "insights feelings all time": ("/insights/feelings/?range=all", 8),
+    # The year, 4: a year of days.
+    "insights year": ("/insights/year/", 4),
     # 9: besides what was written (with its links) and which needs moved, feelings day by day (1), the people
     # rated (1), what may have helped (1) and the closing question (1).
     "weekly review": ("/insights/week/?week=2026-06-01", 9),

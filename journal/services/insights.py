@@ -119,13 +119,7 @@ def need_weeks(user, since: dt.date | None, today: dt.date, *, months: int = 0):
                 user, since=week_of(since) if since else dt.date.min, today=today
             )
         ]
-    # Months wholly in the range: from the first month starting on or after the first week's Monday, up to
-    # the month before today's (whose weeks, and the first partial month's, come from the week rows).
-    last = month_of(today)
-    first = dt.date.min
-    if since:
-        first_week = week_of(since)
-        first = first_week if first_week.day == 1 else _next_month(first_week)
+    first, last = _whole_months(since, today)
     found = NEED_PERIODS[(connection.vendor, months)].rows(
         user, first=first, last=last, since=week_of(since) if since else dt.date.min, today=today
     )
@@ -154,6 +148,64 @@ def need_weeks(user, since: dt.date | None, today: dt.date, *, months: int = 0):
     ]
     merged.sort(key=lambda row: row[3])
     return merged
+
+
+# Every check-in of the person's kept weeks summed per week (kind 1), or, for periods of months, the kept month
+# rows summed per period for the months from `first` to before `last` (kind 0) and the week rows of the range
+# outside those months (kind 1, summed into their period in Python): the "needs met" line without each need's.
+OVERALL_WEEKS = """
+    SELECT w.week, SUM(w.total), SUM(w.count), 1
+      FROM needs_needweek w
+     WHERE w.owner_id = %(owner)s AND w.week >= %(since)s AND w.week <= %(today)s
+       AND (w.week < %(first)s OR w.week >= %(last)s)
+     GROUP BY w.week
+"""
+OVERALL_PERIODS = {
+    key: OwnedSQL(
+        f"""
+        SELECT {period} AS start, SUM(m.total), SUM(m.count), 0
+          FROM needs_needmonth m
+         WHERE m.owner_id = %(owner)s AND m.month >= %(first)s AND m.month < %(last)s
+         GROUP BY {period}
+        UNION ALL
+        {OVERALL_WEEKS}
+        """,  # noqa: S608 - only the fixed fragments above are written into it
+        dates=(0,),
+    )
+    for key, period in _PERIOD_OF_MONTH.items()
+}
+OVERALL_PERIODS[(None, 0)] = OwnedSQL(OVERALL_WEEKS, dates=(0,))
+
+
+def overall(user, since: dt.date | None, today: dt.date, *, months: int = 0) -> dict[dt.date, float]:
+    """Period start → the average of every check-in in it: `trends(need_weeks(...)).overall` in one small read,
+    for a page that draws no need's own line."""
+    first, last = dt.date.max, dt.date.max  # weeks: no month rows, every week row
+    sql = OVERALL_PERIODS[(None, 0)]
+    if months:
+        first, last = _whole_months(since, today)
+        sql = OVERALL_PERIODS[(connection.vendor, months)]
+    sums: dict = {}
+    for start, total, count, part in sql.rows(
+        user, first=first, last=last, since=week_of(since) if since else dt.date.min, today=today
+    ):
+        start = _week(start)
+        if part and months:
+            start = _period_start(start, months)
+        cell = sums.setdefault(start, [0, 0])
+        cell[0] += total
+        cell[1] += count
+    return {start: round(total / count, 1) for start, (total, count) in sorted(sums.items())}
+
+
+def _whole_months(since: dt.date | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The months read from the kept month rows for a range: from the first month starting on or after the first
+    week's Monday, up to before today's month (whose weeks, and the first partial month's, come from week rows)."""
+    first = dt.date.min
+    if since:
+        first_week = week_of(since)
+        first = first_week if first_week.day == 1 else _next_month(first_week)
+    return first, month_of(today)
 
 
 def _next_month(day: dt.date) -> dt.date:

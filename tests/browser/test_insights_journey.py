@@ -38,6 +38,22 @@ def test_a_year_of_history_renders_truthfully_and_accessibly(page, live_server):
         ).to_be_visible()
         assert_accessible(page)
 
+    # The other two views, reached by their tabs; the range chosen goes along to the feelings.
+    tabs = page.get_by_role("navigation", name="Insights")
+    expect(tabs.locator("[aria-current=page]")).to_have_text("Trends")
+    tabs.get_by_role("link", name="Feelings").click()
+    expect(page).to_have_url(f"{base}/insights/feelings/?range=all")
+    expect(page.get_by_role("heading", name="Feelings beside your needs")).to_be_visible()
+    expect(page.get_by_role("link", name="All time")).to_have_attribute("aria-current", "true")
+    assert_accessible(page)
+    page.get_by_text("Show the numbers").click()
+    assert page.locator("#feelings-table tbody tr").count() >= 52
+    tabs.get_by_role("link", name="Your year").click()
+    expect(page.get_by_role("heading", name="Your year")).to_be_visible()
+    expect(tabs.locator("[aria-current=page]")).to_have_text("Your year")
+    expect(page.locator("#year-summary")).to_contain_text("of the last 365 days")
+    assert_accessible(page)
+
     # The category table holds the stored weekly averages, each week whole (a range starts on a Monday).
     page.goto(f"{base}/insights/?range=90d")
     page.locator("summary", has_text="Show the numbers").first.click()

@@ -259,6 +259,8 @@ def test_a_first_days_pages_fit_a_phone(page, live_server):
         [{"name": settings.SESSION_COOKIE_NAME, "value": _session_cookie(person), "url": live_server.url}]
     )
     addresses = [reverse("journal:insights") + f"?range={key}" for key in ["", *RANGES]]
+    addresses += [reverse("journal:insights_feelings") + f"?range={key}" for key in RANGES]
+    addresses += [reverse("journal:insights_year")]
     addresses += [
         reverse("home"),
         reverse("needs:inventory"),
@@ -273,7 +275,7 @@ def test_a_first_days_pages_fit_a_phone(page, live_server):
         if scroll_width > width:
             wide[address] = f"{scroll_width} px ({', '.join(what)})"
     assert wide == {}, f"pages wider than the phone's {PHONE['width']} px: {wide}"
-    assert_accessible(page)  # the last insights page, with its tables
+    assert_accessible(page)  # the last need page, with its chart and table
 
 
 # --- The demo's year ----------------------------------------------------------------------------------
@@ -297,6 +299,8 @@ def _demo_pages(demo, partner) -> list[str]:
         reverse("sharing:love_profile"),
     ]
     pages += [reverse("journal:insights") + f"?range={key}" for key in RANGES]
+    pages += [reverse("journal:insights_feelings") + f"?range={key}" for key in RANGES]
+    pages += [reverse("journal:insights_year")]
     pages += [
         reverse("needs:need_detail", args=[pk])
         for pk in Need.objects.for_user(demo).values_list("pk", flat=True)

@@ -80,7 +80,7 @@ def test_changed_pages_of_a_signed_in_person(page, live_server, viewport):
     no_sideways_scroll(page)
     assert_accessible(page)
 
-    page.goto(base + reverse("journal:insights") + "?range=all")
+    page.goto(base + reverse("journal:insights_year"))
     legend = page.locator(".heat-legend")
     expect(legend).to_contain_text("Less met")
     expect(legend).to_contain_text("More met")

@@ -41,6 +41,9 @@ def decade(django_db_setup, django_db_blocker):
         ("/insights/?range=90d", 15),
         ("/insights/?range=1y", 15),
         ("/insights/?range=all", 15),
+        ("/insights/feelings/?range=90d", 15),
+        ("/insights/feelings/?range=all", 15),
+        ("/insights/year/", 15),
         ("/insights/week/?week=2026-06-01", 12),
     ],
 )
@@ -68,8 +71,13 @@ def test_all_time_insights_of_ten_years_are_drawn_in_quarters_within_200_kb(clie
     assert "week of" not in html
     # At about 40 points a line draws its dots again, each named by its quarter.
     assert "<title>Physical, Apr–Jun 2026: " in html
+    feelings = client.get("/insights/feelings/?range=all")
+    assert len(feelings.content) <= 200_000, len(feelings.content)
+    assert "<title>Needs met (average), Apr–Jun 2026: " in feelings.content.decode()
     # The year of days keeps each day's name.
-    assert "<title>Wed 10 Jun 2026: average " in html
+    year = client.get("/insights/year/")
+    assert len(year.content) <= 200_000, len(year.content)
+    assert "<title>Wed 10 Jun 2026: average " in year.content.decode()
 
 
 @time_machine.travel(dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC), tick=False)
@@ -81,7 +89,13 @@ def test_numbers_in_charts_tables_and_choices_are_printed_unlocalised(client, al
     make_reflection(alice, date=TODAY, anxiety=3, confidence=6, needs=[rest])
     make_reflection(alice, date=TODAY - dt.timedelta(days=1), anxiety=6, confidence=5, needs=[rest])
     client.force_login(alice)
-    urls = ["/insights/?range=30d", "/insights/?range=all", reverse("needs:need_detail", args=[rest.pk])]
+    urls = [
+        "/insights/?range=30d",
+        "/insights/?range=all",
+        "/insights/feelings/?range=all",
+        "/insights/year/",
+    ]
+    urls += [reverse("needs:need_detail", args=[rest.pk])]
     urls += [reverse("needs:wheel"), "/"]
     # German writes 5,5 for 5.5; an SVG coordinate or a table number written so is broken.
     with translation.override("de"):
@@ -91,7 +105,10 @@ def test_numbers_in_charts_tables_and_choices_are_printed_unlocalised(client, al
         assert not localised, (url, localised[:3])
         assert not re.findall(r"<td>\d+,\d</td>", html), url
     insights = pages["/insights/?range=30d"]
-    assert re.search(r"<td>\d+\.\d</td>", insights) and re.search(r"average \d+\.\d", insights)
+    assert re.search(r"<td>\d+\.\d</td>", insights)
+    assert re.search(r"<td>\d+\.\d</td>", pages["/insights/feelings/?range=all"])
+    year = pages["/insights/year/"]
+    assert re.search(r"<td>\d+\.\d</td>", year) and re.search(r"average \d+\.\d", year)
     assert '<option value="4" selected>4 / 10</option>' in pages["/"]
 
 
@@ -235,10 +252,11 @@ def test_insight_tables_hold_the_stored_weekly_averages(client, alice):
     client.force_login(alice)
     context = client.get("/insights/?range=30d").context
     assert context["category_table"] == [{"week": monday, "values": [5.5, 9.0]}]  # physical, emotional
+    context = client.get("/insights/feelings/?range=30d").context
     row = context["feeling_table"][0]
     assert (row["anxiety"], row["confidence"], row["needs"]) == (4.0, 4.0, 6.7)
     assert [(i["need__name"], i["count"]) for i in context["linked"]] == [("Rest", 2), ("Heard", 1)]
-    cell = next(c for c in context["heat_cells"] if c.date == monday)
+    cell = next(c for c in client.get("/insights/year/").context["heat_cells"] if c.date == monday)
     assert cell.average == 6.5 and cell.reflections == 1 and cell.level == 3
 
 
@@ -250,10 +268,11 @@ def test_patterns_appear_only_with_enough_days_and_are_worded_as_patterns(client
             make_checkin(alice, need, TODAY - dt.timedelta(days=back), score)
             make_reflection(alice, date=TODAY - dt.timedelta(days=back), confidence=score, anxiety=10 - score)
         client.force_login(alice)
-        assert client.get("/insights/").context["patterns"] == []  # 19 days: not enough to say anything
+        # 19 days: not enough to say anything.
+        assert client.get("/insights/feelings/").context["patterns"] == []
         make_checkin(alice, need, TODAY - dt.timedelta(days=19), 9)
         make_reflection(alice, date=TODAY - dt.timedelta(days=19), confidence=9, anxiety=1)
-        response = client.get("/insights/")
+        response = client.get("/insights/feelings/")
     sentences = [p.sentence for p in response.context["patterns"]]
     assert any("self-confidence was often higher" in s and "not proof of a cause" in s for s in sentences)
     assert any("anxiety was often lower" in s for s in sentences)
@@ -367,6 +386,7 @@ def test_insights_copy_reads_as_sentences_and_the_year_key_claims_no_shade(clien
     html = client.get("/insights/?range=all").content.decode()
     assert "over all time." in html and "All time." not in html and "over All time" not in html
     assert "by category, all time" in html
+    html = client.get("/insights/year/").content.decode()
     # Dark mode shows the best days lightest, light mode darkest: the words name neither, the key is drawn.
     assert "Darker" not in html and "darker" not in html and "lighter" not in html.lower()
     assert "Less met" in html and "More met" in html

@@ -78,7 +78,7 @@ def test_the_demo_year_gives_insights_a_pattern_and_home_a_need_to_care_for(loca
     call_command("rebuild_derived", "--check", stdout=io.StringIO())
 
     client.force_login(demo)
-    insights = client.get(reverse("journal:insights"), {"range": "1y"}).content.decode()
+    insights = client.get(reverse("journal:insights_feelings"), {"range": "1y"}).content.decode()
     assert "No clear patterns yet" not in insights
     assert "On days when “Restful sleep” was better met, your anxiety was often lower" in insights
     home = client.get(reverse("home")).content.decode()

@@ -44,6 +44,32 @@ def test_periods_of_months_equal_the_weeks_summed_by_the_period_of_their_monday(
     assert [row[3] for row in rows] == sorted(row[3] for row in rows)  # oldest first
 
 
+def _expected_overall(owner, since, today, months):
+    """Every check-in whose Monday is in the range, averaged per week or per period of its Monday."""
+    sums = defaultdict(lambda: [0, 0])
+    first = week_of(since) if since else dt.date.min
+    for day, score in CheckIn.objects.filter(owner=owner).values_list("date", "score"):
+        monday = week_of(day)
+        if first <= monday <= today:
+            cell = sums[_period(monday, months) if months else monday]
+            cell[0] += score
+            cell[1] += 1
+    return {start: round(total / count, 1) for start, (total, count) in sorted(sums.items())}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("months", [0, 1, 3, 12])
+@pytest.mark.parametrize("back", [None, 20, 45, 400])
+def test_the_overall_line_equals_every_check_in_averaged_and_the_trends_own(alice, bob, months, back):
+    make_history(alice, needs=3, days=500, today=TODAY)
+    make_history(bob, needs=2, days=100, today=TODAY)
+    since = TODAY - dt.timedelta(days=back) if back else None
+    got = insights.overall(alice, since, TODAY, months=months)
+    assert got == _expected_overall(alice, since, TODAY, months)
+    assert list(got) == sorted(got)  # oldest first
+    assert got == insights.trends(insights.need_weeks(alice, since, TODAY, months=months)).overall
+
+
 @pytest.mark.django_db
 def test_periods_name_only_the_persons_own_needs(alice, bob):
     make_history(alice, needs=2, days=60, today=TODAY)

@@ -202,11 +202,15 @@ def test_the_page_shows_a_hostile_need_name_only_escaped(client, alice, range_ke
         make_checkin(alice, need, TODAY - dt.timedelta(days=back * 3), 2 + back % 8)
     make_reflection(alice, date=TODAY, anxiety=3, confidence=6, needs=[need])
     client.force_login(alice)
-    html = client.get(f"/insights/?range={range_key}").content.decode()
-    assert HOSTILE not in html
+    trends = client.get(f"/insights/?range={range_key}").content.decode()
+    feelings = client.get(f"/insights/feelings/?range={range_key}").content.decode()
+    year = client.get("/insights/year/").content.decode()
+    for html in (trends, feelings, year):
+        assert HOSTILE not in html
     url = reverse("needs:need_detail", args=[need.pk])
     link = f'<a class="category-mark category-physical" href="{url}">{ESCAPED}</a>'
-    assert html.count(link) == 2  # the trend table and the needs written about most
-    assert re.search(rf'aria-label="{re.escape(ESCAPED)}: from \d+\.\d to \d+\.\d over \d+ \w+"', html)
-    assert '<title id="categories-title">' in html and '<p id="feelings-summary">' in html
-    assert "Show the numbers by month" in html and '<tr><th scope="row">June 2026</th>' in html
+    assert trends.count(link) == 1  # the trend table
+    assert feelings.count(link) == 1  # the needs written about most
+    assert re.search(rf'aria-label="{re.escape(ESCAPED)}: from \d+\.\d to \d+\.\d over \d+ \w+"', trends)
+    assert '<title id="categories-title">' in trends and '<p id="feelings-summary">' in feelings
+    assert "Show the numbers by month" in year and '<tr><th scope="row">June 2026</th>' in year
