@@ -66,29 +66,32 @@ NEED_WEEKS = OwnedSQL(
 )
 
 
-# A month row's period start (periods of 1, 3 or 12 months), per database. SQLite goes back to the quarter's
-# first month by the month's number (`%%` is a literal percent sign beside named parameters).
+# A month row's period start (periods of 1, 3 or 12 months), per database. PostgreSQL truncates a timestamp
+# without a time zone: a date alone would become one with the session's, converted back and forth for each row.
+# SQLite goes back to the quarter's first month by the month's number (`%%` is a literal percent sign beside named
+# parameters).
 _SQLITE_QUARTER = "date(m.month, '-' || ((CAST(strftime('%%m', m.month) AS INTEGER) - 1) %% 3) || ' months')"
 _PERIOD_OF_MONTH = {
     ("postgresql", 1): "m.month",
-    ("postgresql", 3): "CAST(date_trunc('quarter', m.month) AS date)",
-    ("postgresql", 12): "CAST(date_trunc('year', m.month) AS date)",
+    ("postgresql", 3): "CAST(date_trunc('quarter', CAST(m.month AS timestamp)) AS date)",
+    ("postgresql", 12): "CAST(date_trunc('year', CAST(m.month AS timestamp)) AS date)",
     ("sqlite", 1): "m.month",
     ("sqlite", 3): _SQLITE_QUARTER,
     ("sqlite", 12): "date(m.month, 'start of year')",
 }
 # Each need's kept month rows summed by period for the months from `first` to before `last` (marked 0), then the
 # kept week rows of the range outside those months (marked 1, summed by period in Python), with the need's name
-# and category. Grouped by need and period only (the need's one name taken with MIN): grouped by the name as
-# well, ten years took 40 ms to sort.
+# and category. Summed by need and period before the needs are named: grouped by the name as well, ten years
+# took 40 ms to sort, and with the name taken by MIN, comparing names cost more than the sums.
 NEED_PERIODS = {
     key: OwnedSQL(
         f"""
-        SELECT m.need_id, MIN(n.name), MIN(n.category), {period} AS start, SUM(m.total), SUM(m.count), 0
-          FROM needs_needmonth m
-          JOIN needs_need n ON n.id = m.need_id AND n.owner_id = %(owner)s
-         WHERE m.owner_id = %(owner)s AND m.month >= %(first)s AND m.month < %(last)s
-         GROUP BY m.need_id, {period}
+        SELECT s.need_id, n.name, n.category, s.start, s.total, s.count, 0
+          FROM (SELECT m.need_id, {period} AS start, SUM(m.total) AS total, SUM(m.count) AS count
+                  FROM needs_needmonth m
+                 WHERE m.owner_id = %(owner)s AND m.month >= %(first)s AND m.month < %(last)s
+                 GROUP BY m.need_id, {period}) s
+          JOIN needs_need n ON n.id = s.need_id AND n.owner_id = %(owner)s
         UNION ALL
         SELECT w.need_id, n.name, n.category, w.week, w.total, w.count, 1
           FROM needs_needweek w
@@ -262,13 +265,14 @@ def trends(rows) -> Trends:
     )
 
 
-# The start of a day's period (a Monday's week, or a period of 1, 3 or 12 months), per database.
+# The start of a day's period (a Monday's week, or a period of 1, 3 or 12 months), per database (PostgreSQL: of a
+# timestamp without a time zone, as above).
 _SQLITE_WEEKDAY = "((CAST(strftime('%%w', date) AS INTEGER) + 6) %% 7)"  # Monday 0 … Sunday 6
 _PERIOD_OF_DAY = {
-    ("postgresql", 0): "CAST(date_trunc('week', date) AS date)",
-    ("postgresql", 1): "CAST(date_trunc('month', date) AS date)",
-    ("postgresql", 3): "CAST(date_trunc('quarter', date) AS date)",
-    ("postgresql", 12): "CAST(date_trunc('year', date) AS date)",
+    ("postgresql", 0): "CAST(date_trunc('week', CAST(date AS timestamp)) AS date)",
+    ("postgresql", 1): "CAST(date_trunc('month', CAST(date AS timestamp)) AS date)",
+    ("postgresql", 3): "CAST(date_trunc('quarter', CAST(date AS timestamp)) AS date)",
+    ("postgresql", 12): "CAST(date_trunc('year', CAST(date AS timestamp)) AS date)",
     ("sqlite", 0): f"date(date, '-' || {_SQLITE_WEEKDAY} || ' days')",
     ("sqlite", 1): "date(date, 'start of month')",
     ("sqlite", 3): "date(date, 'start of month', '-' || ((CAST(strftime('%%m', date) AS INTEGER) - 1) %% 3)"
