@@ -1,4 +1,4 @@
-"""The insights page's numbers in the shapes its charts and tables draw.
+"""The insight views' numbers in the shapes their charts and tables draw.
 
 A history longer than about a year is drawn in months (quarters, years) rather than weeks; see
 `needs.charts.period_for`. Table rows are built here once, numbers printed unlocalised.

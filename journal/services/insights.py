@@ -112,8 +112,8 @@ def need_weeks(user, since: dt.date | None, today: dt.date, *, months: int = 0):
 
     `since` counts from the Monday of its week: a week is shown whole or not at all; a week belongs to the
     period of its Monday. Periods of months read the kept month rows for the months wholly in the range and
-    the kept week rows for the months at its ends. Rows are grouped in the database by need and period only
-    (the need's one name taken with MIN): grouped by the name as well, ten years took 40 ms to sort.
+    the kept week rows for the months at its ends. Month rows are summed in the database by need and period,
+    then named (see NEED_PERIODS).
     """
     if not months:
         return [
@@ -181,8 +181,8 @@ OVERALL_PERIODS[(None, 0)] = OwnedSQL(OVERALL_WEEKS, dates=(0,))
 
 
 def overall(user, since: dt.date | None, today: dt.date, *, months: int = 0) -> dict[dt.date, float]:
-    """Period start → the average of every check-in in it: `trends(need_weeks(...)).overall` in one small read,
-    for a page that draws no need's own line."""
+    """Period start → the average of every check-in in it (the "needs met" line), in one small read: each need's
+    periods summed in the database, for a view that draws no need's own line."""
     first, last = dt.date.max, dt.date.max  # weeks: no month rows, every week row
     sql = OVERALL_PERIODS[(None, 0)]
     if months:
@@ -222,31 +222,28 @@ def _period_start(day: dt.date, months: int) -> dt.date:
 
 @dataclass
 class Trends:
-    """The lines drawn from need_weeks' rows: each category's, the overall one and each need's."""
+    """The lines drawn from need_weeks' rows: each category's and each need's."""
 
     categories: list[tuple[str, str, list[tuple[dt.date, float]]]]  # (category, label, [(start, average)])
-    overall: dict[dt.date, float]  # start → the average of every check-in in the period
     needs: list[dict]  # {"id", "name", "category", "weekly": [(start, average)]}, by category then name
 
 
 def trends(rows) -> Trends:
-    """Every line of the insights page from need_weeks' rows (oldest first), in one pass over them: a year of
-    forty needs is two thousand rows, and a pass per line cost more than the rest of the reading."""
+    """The trends view's lines from need_weeks' rows (oldest first), in one pass over them: a year of forty needs
+    is two thousand rows, and a pass per line cost more than the rest of the reading. (The overall line is
+    `overall`, summed in the database.)"""
     categories: dict = {}
-    overall: dict = {}
     needs: dict = {}
     for need_id, name, category, week, average, count in rows:
-        total = average * count
         weeks = categories.get(category)
         if weeks is None:
             weeks = categories[category] = {}
-        for sums in (weeks, overall):
-            cell = sums.get(week)
-            if cell is None:
-                sums[week] = [total, count]
-            else:
-                cell[0] += total
-                cell[1] += count
+        cell = weeks.get(week)
+        if cell is None:
+            weeks[week] = [average * count, count]
+        else:
+            cell[0] += average * count
+            cell[1] += count
         entry = needs.get(need_id)
         if entry is None:
             entry = needs[need_id] = {"id": need_id, "name": name, "category": category, "weekly": []}
@@ -260,7 +257,6 @@ def trends(rows) -> Trends:
             )
             for group in by_category(categories, category_of=lambda category: category)
         ],
-        overall={week: round(total / n, 1) for week, (total, n) in overall.items()},
         needs=sorted(needs.values(), key=lambda n: (n["category"], n["name"])),
     )
 

@@ -115,8 +115,10 @@ def insights_feelings(request):
 
 @require_safe
 def insights_year(request):
-    """The last 365 days, each shaded by how well the needs were met, with a table by month."""
+    """The last 365 days, each shaded by how well the needs were met, with a table by month. A range chosen on
+    the other views is only carried back to them."""
     today = local_today(request.user)
+    carried = request.GET.get("range")
     year = insights.year_of_days(request.user, today)
     cells, heat_width, heat_height = charts.heatmap(year)
     return render(
@@ -124,13 +126,13 @@ def insights_year(request):
         "journal/insights_year.html",
         {
             "view": "year",
+            "range_key": carried if carried in charts.RANGES else "",
             "heat_cells": cells,
             "heat_marks": charts.heatmap_marks(cells),
             "heat_width": heat_width,
             "heat_height": heat_height,
             "month_rows": presenters.month_rows(insights.months_summary(year)),
             "active_days": sum(1 for _, avg, n in year if avg is not None or n),
-            "today": today,
         },
     )
 

@@ -60,14 +60,13 @@ def _expected_overall(owner, since, today, months):
 @pytest.mark.django_db
 @pytest.mark.parametrize("months", [0, 1, 3, 12])
 @pytest.mark.parametrize("back", [None, 20, 45, 400])
-def test_the_overall_line_equals_every_check_in_averaged_and_the_trends_own(alice, bob, months, back):
+def test_the_overall_line_equals_every_check_in_averaged(alice, bob, months, back):
     make_history(alice, needs=3, days=500, today=TODAY)
     make_history(bob, needs=2, days=100, today=TODAY)
     since = TODAY - dt.timedelta(days=back) if back else None
     got = insights.overall(alice, since, TODAY, months=months)
     assert got == _expected_overall(alice, since, TODAY, months)
     assert list(got) == sorted(got)  # oldest first
-    assert got == insights.trends(insights.need_weeks(alice, since, TODAY, months=months)).overall
 
 
 @pytest.mark.django_db

@@ -214,3 +214,32 @@ def test_the_page_shows_a_hostile_need_name_only_escaped(client, alice, range_ke
     assert re.search(rf'aria-label="{re.escape(ESCAPED)}: from \d+\.\d to \d+\.\d over \d+ \w+"', trends)
     assert '<title id="categories-title">' in trends and '<p id="feelings-summary">' in feelings
     assert "Show the numbers by month" in year and '<tr><th scope="row">June 2026</th>' in year
+
+
+@pytest.mark.django_db
+def test_the_three_views_are_tabs_that_carry_the_chosen_range(client, alice):
+    client.force_login(alice)
+    tabs = re.compile(r'<nav class="mb-3" aria-label="Insights">(.*?)</nav>', re.S)
+
+    def links(path):
+        nav = tabs.search(client.get(path).content.decode()).group(1)
+        return re.findall(
+            r'<a class="nav-link( active)?"(?: aria-current="page")? href="([^"]*)">([^<]*)</a>', nav
+        )
+
+    assert links("/insights/feelings/?range=1y") == [
+        ("", "/insights/?range=1y", "Trends"),
+        (" active", "/insights/feelings/?range=1y", "Feelings"),
+        ("", "/insights/year/?range=1y", "Your year"),
+    ]
+    # The year has no range of its own: it carries one chosen elsewhere back, and only a range offered.
+    assert links("/insights/year/?range=all")[0] == ("", "/insights/?range=all", "Trends")
+    assert links("/insights/year/?range=all")[2] == (" active", "/insights/year/?range=all", "Your year")
+    assert [href for _, href, _ in links("/insights/year/?range=%3Cb%3E")] == [
+        "/insights/",
+        "/insights/feelings/",
+        "/insights/year/",
+    ]
+    assert 'aria-label="Period"' not in client.get("/insights/year/").content.decode()
+    # A view over a period always names its range (the default one when none was chosen).
+    assert links("/insights/")[0] == (" active", "/insights/?range=90d", "Trends")
