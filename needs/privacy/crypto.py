@@ -77,6 +77,20 @@ def keep_wrapped_key(user, master_id: str | None, wrapped) -> None:
     user._attune_wrapped_key = (master_id, wrapped)
 
 
+def create_data_key(owner_id: int) -> tuple[str, bytes]:
+    """A new data key for the person, stored wrapped: (master key id, wrapped key). Made with the account (see
+    needs.apps); made here on first use only for an account older than that."""
+    data_key = AESGCM.generate_key(bit_length=256)
+    master_id, wrapped = wrap(data_key, owner_id)
+    try:
+        with transaction.atomic():
+            record = DataKey.objects.create(owner_id=owner_id, master_key_id=master_id, wrapped=wrapped)
+    except IntegrityError:
+        # Another request created it first: use theirs.
+        record = DataKey.objects.get(owner_id=owner_id)
+    return record.master_key_id, record.wrapped
+
+
 def data_key_for(user) -> bytes:
     """The person's data key, created on first use; cached on the user object for the request."""
     cached = getattr(user, "_attune_data_key", None)
@@ -92,15 +106,7 @@ def data_key_for(user) -> bytes:
     elif found[0] is None:
         found = None
     if found is None:
-        data_key = AESGCM.generate_key(bit_length=256)
-        master_id, wrapped = wrap(data_key, user.pk)
-        try:
-            with transaction.atomic():
-                record = DataKey.objects.create(owner_id=user.pk, master_key_id=master_id, wrapped=wrapped)
-        except IntegrityError:
-            # Another request created it first: use theirs.
-            record = DataKey.objects.get(owner_id=user.pk)
-        found = (record.master_key_id, record.wrapped)
+        found = create_data_key(user.pk)
     key = unwrap(found[0], bytes(found[1]), user.pk)
     user._attune_data_key = key
     return key

@@ -5,6 +5,7 @@ import base64
 import pytest
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from needs.models.keys import DataKey
 from needs.models.needs import CheckIn, Need
@@ -30,6 +31,20 @@ def test_sealed_text_round_trips_and_is_not_plain_in_the_row(alice):
         stored.reveal("met_looks_like", owner=fresh(alice))
         == "Eight hours, and waking up without an alarm 🌙"
     )
+
+
+def test_a_new_account_has_its_data_key_before_anything_is_written(django_user_model):
+    # Made on first use instead, inside a first write's transaction, two first writes at once (an autosave
+    # beside the form sent) deadlocked on PostgreSQL, each waiting on the other's key.
+    person = django_user_model.objects.create_user(
+        username="new", email="new@example.com", password="pass 1 word"
+    )
+    record = DataKey.objects.get(owner=person)
+    assert data_key_for(fresh(person)) == data_key_for(person)
+    with CaptureQueriesContext(connection) as queries:
+        make_need(person, met="Kept with the key made at sign-up")
+    assert not [q for q in queries if "datakey" in q["sql"].lower() and "INSERT" in q["sql"].upper()]
+    assert DataKey.objects.get(owner=person) == record
 
 
 def test_each_person_has_their_own_data_key(alice, bob):
