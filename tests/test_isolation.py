@@ -149,3 +149,14 @@ def test_bobs_lists_show_nothing_of_alices(client, bob, alices):
         assert (
             "Alice&#x27;s rest" not in html and "alice only" not in html and "alice&#x27;s note" not in html
         )
+
+
+def test_bobs_insights_show_nothing_of_alices(client, alice, bob, alices):
+    # Each view is read as alice first, so the checks below can fail: her need is drawn and linked there.
+    views = [reverse("journal:insights") + "?range=all", reverse("journal:insights_feelings") + "?range=all"]
+    for who, shown in ((alice, True), (bob, False)):
+        client.force_login(who)
+        for url in views:
+            assert ("Alice&#x27;s rest" in client.get(url).content.decode()) is shown, (who, url)
+        year = client.get(reverse("journal:insights_year")).content.decode()
+        assert ("You checked in or wrote on 0 of the last 365 days" in year) is not shown, who
